@@ -1,0 +1,33 @@
+// Each command family lives in its own cli/<family>_command.cc and adds its
+// subcommands to the root app. The CLI stays thin: parse flags, build the
+// config, call the module, turn the Status into one error line and an exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "medallion/common/status.h"
+
+namespace medallion::cli {
+
+// Flags every command shares (set before any subcommand runs).
+struct GlobalOptions {
+  std::string config_path;         // --config; default ./medallion.yaml if present
+  std::string log_format = "auto";  // --log-format auto|human|json
+  std::string log_level = "info";   // --log-level
+};
+
+// Where a subcommand's outcome goes: main() returns it.
+struct CommandContext {
+  GlobalOptions globals;
+  int exit_code = 0;
+};
+
+// Prints "medallion: error: <status>" on stderr and returns exit code 1
+// (2 for invalid arguments, as CLI11 does for bad flags).
+int ReportError(const Status& status);
+
+void AddTableCommands(CLI::App& app, CommandContext& ctx);
+
+}  // namespace medallion::cli

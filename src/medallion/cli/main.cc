@@ -1,0 +1,29 @@
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "medallion/cli/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace medallion::cli;
+  CLI::App app{"medallion: a streaming lakehouse in one program (Kafka -> Delta Bronze/Silver/Gold -> forecasts -> API)",
+               "medallion"};
+  app.set_version_flag("--version", "medallion 0.1.0");
+  app.require_subcommand(1);
+  app.fallthrough();
+  CommandContext ctx;
+  app.add_option("--config", ctx.globals.config_path, "Config file (default: ./medallion.yaml if present)");
+  app.add_option("--log-format", ctx.globals.log_format, "Log format: auto (human on a TTY, JSON lines otherwise), human, json")
+      ->check(CLI::IsMember({"auto", "human", "json"}));
+  app.add_option("--log-level", ctx.globals.log_level, "Log level: trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+
+  AddTableCommands(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return ctx.exit_code;
+}
