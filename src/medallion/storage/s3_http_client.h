@@ -1,0 +1,62 @@
+// The few S3 requests that Arrow's S3FileSystem cannot express, above all the
+// conditional PUT (`If-None-Match: *`) that makes Delta commits atomic on S3.
+// Requests are signed by libcurl (CURLOPT_AWS_SIGV4), not by hand.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "medallion/common/result.h"
+#include "medallion/storage/object_store.h"
+
+namespace medallion::storage {
+
+// Where requests go, from S3Options::endpoint_url ("http://127.0.0.1:9000")
+// or, when that is empty, AWS's regional endpoint.
+struct S3Endpoint {
+  std::string scheme;     // "http" or "https"
+  std::string host_port;  // "127.0.0.1:9000", "s3.eu-west-1.amazonaws.com"
+};
+S3Endpoint ResolveS3Endpoint(const S3Options& options);
+
+struct S3Response {
+  long http_status = 0;
+  std::string body;
+  // The S3 error code from an XML error body ("PreconditionFailed"), if any.
+  std::string error_code;
+};
+
+class S3HttpClient {
+ public:
+  // `options` must already be complete (FillFromEnvironment done).
+  S3HttpClient(S3Options options, std::string bucket);
+
+  // One signed request on object `key` (the full key inside the bucket).
+  // Transport failures are errors; any HTTP status is a response.
+  Result<S3Response> Send(std::string_view method, const std::string& key, std::string_view body = {},
+                          const std::vector<std::string>& extra_headers = {}) const;
+
+  // "http://host:port/bucket/key" (path-style) or "https://bucket.host/key".
+  std::string ObjectUrl(const std::string& key) const;
+  // "s3://bucket/key", for messages.
+  std::string ObjectUri(const std::string& key) const;
+
+  // A Status for a response that is not a success, naming the object and the
+  // S3 error; 412 and 409 ConditionalRequestConflict are AlreadyExists.
+  Status ErrorStatus(std::string_view method, const std::string& key, const S3Response& response) const;
+
+ private:
+  S3Options options_;
+  std::string bucket_;
+  std::string base_url_;  // scheme://host[:port] (virtual-hosted: bucket.host)
+  bool virtual_hosted_ = false;
+};
+
+// "%2F"-style percent-encoding of each '/'-separated segment of an S3 key.
+std::string EncodeS3Key(std::string_view key);
+
+// Lower-case hex SHA-256, the value of x-amz-content-sha256.
+std::string Sha256Hex(std::string_view data);
+
+}  // namespace medallion::storage
