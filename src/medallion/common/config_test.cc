@@ -105,6 +105,12 @@ TEST_F(ConfigTest, ListsFromSequencesAndCommaStrings) {
   EXPECT_THAT(section.status().message(), HasSubstr("'delta'"));
 }
 
+TEST_F(ConfigTest, DottedKeysInYamlMeanTheSameAsNesting) {
+  Config c = WithFakeEnv(*Config::FromYaml("lake.root: /flat\nkafka:\n  bootstrap_servers: b:9092\n"));
+  EXPECT_EQ(c.GetString("lake.root"), "/flat");
+  EXPECT_EQ(c.GetString("kafka.bootstrap_servers"), "b:9092");
+}
+
 TEST_F(ConfigTest, ListOfMappingsIsIndexed) {
   Config c = WithFakeEnv(*Config::FromYaml("tasks:\n  - name: bronze\n    retries: 3\n  - name: silver\n"));
   EXPECT_EQ(c.GetString("tasks.0.name"), "bronze");

@@ -38,9 +38,11 @@ bool IsSpace(char c) { return c == ' ' || c == '\t'; }
 // AWS_SECRET_ACCESS_KEY, client_secret, x-api-key) are caught without listing
 // every variant.
 bool IsSecretKey(std::string_view key) {
-  static constexpr std::array<std::string_view, 14> kSuffixes = {
-      "password",   "passwd",     "pwd",         "secret",           "token",   "secret_key",    "secretkey",
-      "secret_access_key", "secretaccesskey", "api_key", "apikey", "api-key", "private_key", "authorization"};
+  // "signature" covers presigned S3 URLs (X-Amz-Signature), which grant access.
+  static constexpr std::array<std::string_view, 15> kSuffixes = {
+      "password",          "passwd",          "pwd",     "secret", "token",   "secret_key",  "secretkey",
+      "secret_access_key", "secretaccesskey", "api_key", "apikey", "api-key", "private_key", "authorization",
+      "signature"};
   const std::string lower = ToLower(key);
   for (std::string_view suffix : kSuffixes) {
     if (lower.size() >= suffix.size() && std::string_view(lower).substr(lower.size() - suffix.size()) == suffix) {

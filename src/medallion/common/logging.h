@@ -48,7 +48,7 @@ std::unique_ptr<spdlog::formatter> MakeLogFormatter(LogFormat format);
 //   {"token": "abc"}                  -> {"token": "***"}
 // Keys are matched case-insensitively by their ending (password, passwd, pwd,
 // secret, token, secret_key, secret_access_key, api_key, apikey, private_key,
-// authorization), with '=' or ':' between key and value.
+// authorization, signature), with '=' or ':' between key and value.
 std::string RedactSecrets(std::string_view text);
 
 }  // namespace medallion

@@ -42,6 +42,9 @@ TEST(RedactSecretsTest, KeyValuePairs) {
             "AWS_SECRET_ACCESS_KEY=*** region=us-east-1");
   EXPECT_EQ(RedactSecrets("aws_session_token = abc123"), "aws_session_token = ***");
   EXPECT_EQ(RedactSecrets("url?user=a&Password=b&x=1"), "url?user=a&Password=***&x=1");
+  EXPECT_EQ(RedactSecrets("GET /b/k?X-Amz-Credential=AKIA/20261123&X-Amz-Security-Token=tok&X-Amz-Signature=abc1 200"),
+            "GET /b/k?X-Amz-Credential=AKIA/20261123&X-Amz-Security-Token=***&X-Amz-Signature=*** 200");
+  EXPECT_EQ(RedactSecrets("s3.secret_key=abc"), "s3.secret_key=***");
   EXPECT_EQ(RedactSecrets("db_password: 'hunter 2', next"), "db_password: '***', next");
   EXPECT_EQ(RedactSecrets(R"({"client_secret": "s3cr\"et", "id": 7})"), R"({"client_secret": "***", "id": 7})");
   EXPECT_EQ(RedactSecrets("Authorization: Bearer eyJhbGciOi\nnext line"), "Authorization: ***\nnext line");
