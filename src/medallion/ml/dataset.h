@@ -1,0 +1,41 @@
+// Supervised rows for one horizon: for each series and each origin day t in a
+// range, the features of PastView(t, h) and, as the label, the target on t + h.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "medallion/ml/feature_matrix.h"
+#include "medallion/ml/features.h"
+#include "medallion/ml/panel.h"
+
+namespace medallion::ml {
+
+struct Dataset {
+  int horizon = 0;
+  FeatureMatrix x;
+  std::vector<double> y;  // NaN where the target day is not known (the future)
+  std::vector<std::string> series_id;
+  std::vector<Day> origin;
+  std::vector<Day> target_day;
+
+  size_t size() const { return y.size(); }
+};
+
+struct OriginRange {
+  Day first = 0;
+  Day last = 0;
+  // Training and scoring need the label; forecasting the future does not.
+  bool require_label = true;
+};
+
+// Rows for origins in [range.first, range.last] of every series, skipping
+// origins with fewer than spec.min_history days of that series before them or
+// no observed value at the origin itself.
+Dataset BuildDataset(const Panel& panel, const FeatureBuilder& features, int horizon, const OriginRange& range);
+
+// Training rows for a model that may use what was known on `cutoff`: every
+// origin whose target day is <= cutoff.
+Dataset BuildTrainingSet(const Panel& panel, const FeatureBuilder& features, int horizon, Day cutoff);
+
+}  // namespace medallion::ml

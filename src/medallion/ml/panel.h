@@ -1,0 +1,65 @@
+// A long table of many daily series (series_id, date, target, known-in-advance
+// columns such as price, promo or holidays) laid out as one dense daily array
+// per series. Missing days and null targets are NaN. Series are ordered by id
+// and values by date, so the input's row order never matters.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "medallion/common/result.h"
+
+namespace arrow {
+class Table;
+}
+
+namespace medallion::ml {
+
+// Which columns of the long table play which part. The defaults match the
+// Gold features table; other datasets map their own names here (config).
+struct PanelSpec {
+  std::string series_column = "series_id";  // any type; compared as text
+  std::string date_column = "date";         // date32, date64, timestamp or "YYYY-MM-DD" text
+  std::string target_column = "target";     // numeric; null = unknown (e.g. the future)
+  // Columns whose value for a day is known before that day (price, promo,
+  // holiday flags...). Only these may be read at the target date.
+  std::vector<std::string> known_columns;
+};
+
+// Days since 1970-01-01.
+using Day = int32_t;
+
+struct Series {
+  std::string id;
+  Day first_day = 0;            // date of target[0]
+  std::vector<double> target;   // one value per day from first_day
+  std::vector<std::vector<double>> known;  // [known column][day], same length as target
+
+  Day last_day() const { return first_day + static_cast<Day>(target.size()) - 1; }
+};
+
+class Panel {
+ public:
+  // InvalidArgument names the missing column, the bad type, or the duplicated
+  // (series, date) pair.
+  static Result<Panel> FromTable(const arrow::Table& table, const PanelSpec& spec);
+
+  const PanelSpec& spec() const { return spec_; }
+  const std::vector<Series>& series() const { return series_; }
+  Day first_day() const { return first_day_; }
+  Day last_day() const { return last_day_; }
+  // The last day with a known (non-NaN) target in any series.
+  Day last_observed_day() const { return last_observed_day_; }
+
+ private:
+  PanelSpec spec_;
+  std::vector<Series> series_;
+  Day first_day_ = 0, last_day_ = -1, last_observed_day_ = -1;
+};
+
+// "2024-03-01" for day 19783.
+std::string FormatDay(Day day);
+
+}  // namespace medallion::ml
