@@ -73,7 +73,7 @@ def test_two_writers_race_200_appends_each(medallion, new_table, inputs):
 
     table = DeltaTable(loc.uri, storage_options=loc.storage_options).to_pyarrow_table(columns=["id"])
     assert table.num_rows == total * ROWS_PER_COMMIT
-    writers = pc.floor_divide(table.column("id"), 100_000).to_pylist()
+    writers = pc.divide(table.column("id"), 100_000).to_pylist()
     assert [writers.count(b) for b in BATCH_OF_WRITER] == [COMMITS_PER_WRITER * ROWS_PER_COMMIT] * WRITERS
 
     interval = int(info["configuration"].get("delta.checkpointInterval", 10))
