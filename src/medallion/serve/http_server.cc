@@ -1,0 +1,335 @@
+#include "medallion/serve/http_server.h"
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include "medallion/serve/url.h"
+
+namespace medallion::serve {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// After an error response to a request whose body we refused, read and drop
+// what the client is still sending for a while: closing a socket with unread
+// data makes the kernel send RST, and the client may never see our 413.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr size_t kLingerMaxBytes = 16 << 20;
+
+std::string_view ToStd(beast::string_view s) { return {s.data(), s.size()}; }
+
+bool IsHttpParseError(const beast::error_code& ec) {
+  return ec.category() == http::make_error_code(http::error::bad_target).category();
+}
+
+}  // namespace
+
+class Session;
+
+// State every connection shares with the server.
+struct ServerState {
+  ServerOptions options;
+  std::shared_ptr<const Router> router;
+  Family<Counter>* requests = nullptr;
+  Family<Histogram>* latency = nullptr;
+  Gauge* open_connections = nullptr;
+  std::atomic<bool> stopping{false};
+
+  std::mutex mu;
+  std::condition_variable all_closed;
+  std::map<uint64_t, std::weak_ptr<Session>> sessions;
+  uint64_t next_session_id = 0;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, ServerState& state, uint64_t id)
+      : stream_(std::move(socket)), state_(state), id_(id) {
+    state_.open_connections->Inc();
+  }
+  ~Session() {
+    state_.open_connections->Dec();
+    std::lock_guard<std::mutex> lock(state_.mu);
+    state_.sessions.erase(id_);
+    if (state_.sessions.empty()) state_.all_closed.notify_all();
+  }
+
+  void Start() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::ReadRequest, shared_from_this())); }
+
+  // From Stop(): close now if waiting for a request, otherwise after the
+  // response being prepared (OnWrite sees `stopping`).
+  void RequestShutdown() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->reading_ && (!self->parser_ || !self->parser_->got_some())) self->Close();
+    });
+  }
+
+ private:
+  void ReadRequest() {
+    if (state_.stopping) return Close();
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(state_.options.header_limit));
+    parser_->body_limit(state_.options.body_limit);
+    stream_.expires_after(state_.options.read_timeout);
+    reading_ = true;
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, size_t) {
+    reading_ = false;
+    const auto start = Clock::now();
+    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted || closed_) return Close();
+    if (ec == beast::error::timeout) {
+      if (parser_->got_some()) return SendError(start, 408, "request_timeout", "request not received in time");
+      return Close();
+    }
+    if (ec == http::error::body_limit) {
+      return SendError(start, 413, "body_too_large",
+                       "request body exceeds " + std::to_string(state_.options.body_limit) + " bytes");
+    }
+    if (ec == http::error::header_limit) {
+      return SendError(start, 431, "headers_too_large",
+                       "request headers exceed " + std::to_string(state_.options.header_limit) + " bytes");
+    }
+    if (IsHttpParseError(ec)) return SendError(start, 400, "bad_request", "malformed HTTP request");
+    if (ec) return Close();
+    Handle(parser_->release(), start);
+  }
+
+  void Handle(http::request<http::string_body> req, Clock::time_point start) {
+    Request request;
+    request.method = ParseMethod(ToStd(req.method_string()));
+    auto target = ParseTarget(ToStd(req.target()));
+    if (!target.ok()) {
+      return Respond(ErrorResponse(400, "bad_target", target.status().message()), "unmatched", request.method,
+                     req.keep_alive(), start);
+    }
+    request.path = std::move(target->path);
+    request.query = std::move(target->query);
+    for (const auto& field : req) {
+      std::string name(ToStd(field.name_string()));
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      auto [it, inserted] = request.headers.emplace(std::move(name), std::string(ToStd(field.value())));
+      if (!inserted) it->second += ", " + std::string(ToStd(field.value()));
+    }
+    request.body = std::move(req.body());
+    const Method method = request.method;
+    Dispatched dispatched = state_.router->Dispatch(std::move(request));
+    Respond(std::move(dispatched.response), dispatched.route, method, req.keep_alive(), start);
+  }
+
+  void SendError(Clock::time_point start, int status, std::string_view code, std::string message) {
+    linger_ = true;
+    Respond(ErrorResponse(status, code, message), "none", Method::kOther, /*keep_alive=*/false, start);
+  }
+
+  void Respond(Response response, const std::string& route, Method method, bool keep_alive, Clock::time_point start) {
+    auto res = std::make_shared<http::response<http::string_body>>();
+    res->version(11);
+    res->result(static_cast<unsigned>(response.status));
+    res->set(http::field::server, "medallion");
+    if (!response.content_type.empty()) res->set(http::field::content_type, response.content_type);
+    res->set("X-Content-Type-Options", "nosniff");
+    for (auto& [name, value] : response.headers) res->set(name, value);
+    keep_alive = keep_alive && !state_.stopping;
+    res->keep_alive(keep_alive);
+    if (method == Method::kHead) {
+      res->content_length(response.body.size());  // the size GET would send, no body
+    } else {
+      res->body() = std::move(response.body);
+      res->prepare_payload();
+    }
+    const std::string method_label(MethodName(method));
+    state_.requests->WithLabels({route, method_label, std::to_string(response.status)}).Inc();
+    state_.latency->WithLabels({route, method_label})
+        .Observe(std::chrono::duration<double>(Clock::now() - start).count());
+    spdlog::debug("http {} {} -> {}", method_label, route, response.status);
+
+    stream_.expires_after(state_.options.write_timeout);
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res, keep_alive](beast::error_code ec, size_t) {
+                        self->OnWrite(ec, keep_alive);
+                      });
+  }
+
+  void OnWrite(beast::error_code ec, bool keep_alive) {
+    if (ec) return Close();
+    if (linger_) return Linger();
+    if (!keep_alive || state_.stopping) return Close();
+    ReadRequest();
+  }
+
+  void Linger() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(kLingerTime);
+    Drain();
+  }
+
+  void Drain() {
+    stream_.async_read_some(net::buffer(drain_buffer_), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      self->drained_ += n;
+      if (ec || self->drained_ > kLingerMaxBytes) return self->Close();
+      self->Drain();
+    });
+  }
+
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.socket().close(ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  ServerState& state_;
+  const uint64_t id_;
+  bool reading_ = false;
+  bool closed_ = false;
+  bool linger_ = false;
+  size_t drained_ = 0;
+  std::array<char, 16 << 10> drain_buffer_{};
+};
+
+class HttpServer::Impl {
+ public:
+  Impl(ServerOptions options, std::shared_ptr<const Router> router) {
+    state_.options = std::move(options);
+    state_.router = std::move(router);
+    MetricsRegistry& metrics = state_.options.metrics ? *state_.options.metrics : MetricsRegistry::Default();
+    state_.requests = &metrics.AddCounter("medallion_http_requests_total",
+                                          "HTTP requests by route template, method and status",
+                                          {"route", "method", "status"});
+    state_.latency = &metrics.AddHistogram("medallion_http_request_duration_seconds",
+                                           "HTTP request handling time in seconds, by route template and method",
+                                           {"route", "method"});
+    state_.open_connections =
+        &metrics.AddGauge("medallion_http_open_connections", "HTTP connections currently open").Get();
+  }
+
+  ~Impl() { Stop(); }
+
+  Status Start() {
+    if (started_) return Status::OK();
+    beast::error_code ec;
+    auto address = net::ip::make_address(state_.options.bind, ec);
+    if (ec) return Status::InvalidArgument("bind address '" + state_.options.bind + "' is not an IP address");
+    tcp::endpoint endpoint(address, state_.options.port);
+    const std::string where = state_.options.bind + ":" + std::to_string(state_.options.port);
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) return Status::IOError("cannot listen on " + where + ": " + ec.message());
+    port_ = acceptor_.local_endpoint().port();
+    Accept();
+    int threads = state_.options.threads > 0 ? state_.options.threads
+                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { ioc_.run(); });
+    started_ = true;
+    spdlog::info("serving HTTP on {}:{} with {} threads", state_.options.bind, port_, threads);
+    return Status::OK();
+  }
+
+  void Stop() {
+    if (!started_ || stopped_) return;
+    stopped_ = true;
+    state_.stopping = true;
+    net::post(acceptor_.get_executor(), [this] {
+      beast::error_code ec;
+      acceptor_.close(ec);
+    });
+    std::vector<std::shared_ptr<Session>> live;
+    {
+      std::lock_guard<std::mutex> lock(state_.mu);
+      for (auto& [id, weak] : state_.sessions) {
+        if (auto s = weak.lock()) live.push_back(std::move(s));
+      }
+    }
+    for (auto& s : live) s->RequestShutdown();
+    live.clear();
+    {
+      std::unique_lock<std::mutex> lock(state_.mu);
+      state_.all_closed.wait_for(lock, state_.options.shutdown_grace, [this] { return state_.sessions.empty(); });
+    }
+    ioc_.stop();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+    spdlog::info("HTTP server on port {} stopped", port_);
+  }
+
+  uint16_t port() const { return port_; }
+
+ private:
+  void Accept() {
+    acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+      if (ec) {
+        spdlog::warn("accept failed: {}", ec.message());
+      } else if (!state_.stopping) {
+        std::shared_ptr<Session> session;
+        {
+          std::lock_guard<std::mutex> lock(state_.mu);
+          uint64_t id = state_.next_session_id++;
+          session = std::make_shared<Session>(std::move(socket), state_, id);
+          state_.sessions[id] = session;
+        }
+        session->Start();
+      }
+      Accept();
+    });
+  }
+
+  // Order matters: sessions owned by pending handlers unregister from state_
+  // when the io_context is destroyed, so state_ must outlive ioc_.
+  ServerState state_;
+  net::io_context ioc_;
+  tcp::acceptor acceptor_{net::make_strand(ioc_)};
+  std::vector<std::thread> threads_;
+  uint16_t port_ = 0;
+  bool started_ = false;
+  bool stopped_ = false;
+};
+
+HttpServer::HttpServer(ServerOptions options, std::shared_ptr<const Router> router)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(router))) {}
+
+HttpServer::~HttpServer() = default;
+
+Status HttpServer::Start() { return impl_->Start(); }
+uint16_t HttpServer::port() const { return impl_->port(); }
+void HttpServer::Stop() { impl_->Stop(); }
+
+Status HttpServer::RunUntilSignal() {
+  MEDALLION_RETURN_IF_ERROR(Start());
+  net::io_context signal_context;
+  net::signal_set signals(signal_context, SIGINT, SIGTERM);
+  signals.async_wait([](beast::error_code ec, int signal) {
+    if (!ec) spdlog::info("received signal {}, shutting down", signal);
+  });
+  signal_context.run();
+  Stop();
+  return Status::OK();
+}
+
+}  // namespace medallion::serve
