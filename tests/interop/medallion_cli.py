@@ -136,6 +136,6 @@ class Medallion:
         The CSV header line, if any, is not counted."""
         out = self.run(*self.scan_args(loc, columns=[column], fmt="csv", **kw), location=loc)
         lines = [line for line in out.stdout.splitlines() if line.strip()]
-        if lines and lines[0].strip() == column:
+        if lines and lines[0].strip().strip('"') == column:
             lines = lines[1:]
         return len(lines)

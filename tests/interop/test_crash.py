@@ -75,12 +75,17 @@ def test_kill_9_during_appends_then_vacuum(medallion, tmp_path, inputs):
     medallion.create(loc, SCHEMA_FLAG + ",payload:string", partition_by=["country"])
     source = inputs(crash_input())
 
-    # Calibrate the kill window on this machine: a whole `--repeat REPEAT`
-    # would take about REPEAT times one commit.
-    started = time.monotonic()
-    medallion.append(loc, source, repeat=2)
-    per_commit = (time.monotonic() - started) / 2
-    window = min(max(REPEAT * per_commit, 0.2), 5.0)
+    # Calibrate the kill window on this machine so kills land while the
+    # writer is still at work: start-up plus most of its REPEAT commits.
+    def timed_append(repeat: int) -> float:
+        started = time.monotonic()
+        medallion.append(loc, source, repeat=repeat)
+        return time.monotonic() - started
+
+    one, six = timed_append(1), timed_append(6)
+    per_commit = max((six - one) / 5, 0.001)
+    startup = max(one - per_commit, 0.0)
+    window = startup + 0.8 * REPEAT * per_commit
 
     rng = random.Random(SEED)
     killed = 0
@@ -101,7 +106,7 @@ def test_kill_9_during_appends_then_vacuum(medallion, tmp_path, inputs):
         assert latest >= before
     assert killed >= ROUNDS // 2, f"only {killed} of {ROUNDS} writers were killed mid-run; window {window:.2f}s"
     print(f"\ncrash: {killed} kills, {delta_log.commit_versions(loc)[-1]} commits, "
-          f"{per_commit * 1000:.0f} ms per commit", file=sys.stderr)
+          f"start-up {startup * 1000:.0f} ms, {per_commit * 1000:.0f} ms per commit", file=sys.stderr)
 
     # Orphans: whatever the kills left, plus two planted ones so the check
     # never depends on luck: a whole copy and a torn (truncated) file.
