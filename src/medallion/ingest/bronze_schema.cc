@@ -1,0 +1,194 @@
+#include "medallion/ingest/bronze_schema.h"
+
+#include <arrow/api.h>
+
+#include "medallion/common/arrow_status.h"
+
+namespace medallion::ingest {
+
+namespace {
+
+constexpr int64_t kMicrosPerDay = 86'400'000'000LL;
+
+std::shared_ptr<arrow::DataType> TimestampUtc() { return arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"); }
+std::shared_ptr<arrow::DataType> HeadersType() { return arrow::map(arrow::utf8(), arrow::binary()); }
+
+std::vector<std::shared_ptr<arrow::Field>> CoordinateFields() {
+  return {
+      arrow::field("topic", arrow::utf8(), false),
+      arrow::field("partition", arrow::int32(), false),
+      arrow::field("offset", arrow::int64(), false),
+      arrow::field("kafka_timestamp", TimestampUtc(), true),
+      arrow::field("key", arrow::binary(), true),
+  };
+}
+
+// The columns both shapes share, appended the same way.
+struct Coordinates {
+  arrow::StringBuilder topic;
+  arrow::Int32Builder partition;
+  arrow::Int64Builder offset;
+  arrow::TimestampBuilder kafka_timestamp{TimestampUtc(), arrow::default_memory_pool()};
+  arrow::BinaryBuilder key;
+  std::shared_ptr<arrow::StringBuilder> header_keys = std::make_shared<arrow::StringBuilder>();
+  std::shared_ptr<arrow::BinaryBuilder> header_values = std::make_shared<arrow::BinaryBuilder>();
+  arrow::MapBuilder headers{arrow::default_memory_pool(), header_keys, header_values, HeadersType()};
+
+  arrow::Status Append(const RecordView& r) {
+    ARROW_RETURN_NOT_OK(topic.Append(r.topic.data(), static_cast<int32_t>(r.topic.size())));
+    ARROW_RETURN_NOT_OK(partition.Append(r.partition));
+    ARROW_RETURN_NOT_OK(offset.Append(r.offset));
+    if (r.timestamp_ms) {
+      ARROW_RETURN_NOT_OK(kafka_timestamp.Append(*r.timestamp_ms * 1000));
+    } else {
+      ARROW_RETURN_NOT_OK(kafka_timestamp.AppendNull());
+    }
+    if (r.key) {
+      ARROW_RETURN_NOT_OK(key.Append(reinterpret_cast<const uint8_t*>(r.key), static_cast<int32_t>(r.key_len)));
+    } else {
+      ARROW_RETURN_NOT_OK(key.AppendNull());
+    }
+    ARROW_RETURN_NOT_OK(headers.Append());
+    for (const auto& [name, value] : r.headers) {
+      ARROW_RETURN_NOT_OK(header_keys->Append(name.data(), static_cast<int32_t>(name.size())));
+      if (value) {
+        ARROW_RETURN_NOT_OK(header_values->Append(value->data(), static_cast<int32_t>(value->size())));
+      } else {
+        ARROW_RETURN_NOT_OK(header_values->AppendNull());
+      }
+    }
+    return arrow::Status::OK();
+  }
+};
+
+arrow::Status AppendRepeated(arrow::TimestampBuilder& b, int64_t v, int64_t n) {
+  ARROW_RETURN_NOT_OK(b.Reserve(n));
+  for (int64_t i = 0; i < n; ++i) b.UnsafeAppend(v);
+  return arrow::Status::OK();
+}
+
+arrow::Status AppendRepeated(arrow::Date32Builder& b, int32_t v, int64_t n) {
+  ARROW_RETURN_NOT_OK(b.Reserve(n));
+  for (int64_t i = 0; i < n; ++i) b.UnsafeAppend(v);
+  return arrow::Status::OK();
+}
+
+int32_t DateOf(int64_t time_us) {
+  int64_t day = time_us / kMicrosPerDay;
+  if (time_us % kMicrosPerDay < 0) --day;
+  return static_cast<int32_t>(day);
+}
+
+}  // namespace
+
+std::shared_ptr<arrow::Schema> BronzeSchema() {
+  auto fields = CoordinateFields();
+  fields.push_back(arrow::field("value", arrow::binary(), true));
+  fields.push_back(arrow::field("headers", HeadersType(), true));
+  fields.push_back(arrow::field("ingest_time", TimestampUtc(), false));
+  fields.push_back(arrow::field(std::string(kBronzePartitionColumn), arrow::date32(), false));
+  return arrow::schema(fields);
+}
+
+std::shared_ptr<arrow::Schema> DeadLetterSchema() {
+  auto fields = CoordinateFields();
+  fields.push_back(arrow::field("value_prefix", arrow::binary(), true));
+  fields.push_back(arrow::field("value_size", arrow::int64(), false));
+  fields.push_back(arrow::field("headers", HeadersType(), true));
+  fields.push_back(arrow::field("reason", arrow::utf8(), false));
+  fields.push_back(arrow::field("failed_time", TimestampUtc(), false));
+  fields.push_back(arrow::field("failed_date", arrow::date32(), false));
+  return arrow::schema(fields);
+}
+
+struct BronzeBatchBuilder::Builders {
+  Coordinates coords;
+  arrow::BinaryBuilder value;
+  arrow::TimestampBuilder ingest_time{TimestampUtc(), arrow::default_memory_pool()};
+  arrow::Date32Builder ingest_date;
+};
+
+BronzeBatchBuilder::BronzeBatchBuilder() : b_(std::make_unique<Builders>()) {}
+BronzeBatchBuilder::~BronzeBatchBuilder() = default;
+
+Status BronzeBatchBuilder::Append(const RecordView& r) {
+  MEDALLION_RETURN_IF_ARROW_ERROR(b_->coords.Append(r));
+  if (r.value) {
+    MEDALLION_RETURN_IF_ARROW_ERROR(
+        b_->value.Append(reinterpret_cast<const uint8_t*>(r.value), static_cast<int32_t>(r.value_len)));
+  } else {
+    MEDALLION_RETURN_IF_ARROW_ERROR(b_->value.AppendNull());
+  }
+  ++rows_;
+  return Status::OK();
+}
+
+Result<std::shared_ptr<arrow::RecordBatch>> BronzeBatchBuilder::Finish(int64_t ingest_time_us) {
+  MEDALLION_RETURN_IF_ARROW_ERROR(AppendRepeated(b_->ingest_time, ingest_time_us, rows_));
+  MEDALLION_RETURN_IF_ARROW_ERROR(AppendRepeated(b_->ingest_date, DateOf(ingest_time_us), rows_));
+  std::vector<std::shared_ptr<arrow::Array>> cols(9);
+  auto& c = b_->coords;
+  MEDALLION_RETURN_IF_ARROW_ERROR(c.topic.Finish(&cols[0]));
+  MEDALLION_RETURN_IF_ARROW_ERROR(c.partition.Finish(&cols[1]));
+  MEDALLION_RETURN_IF_ARROW_ERROR(c.offset.Finish(&cols[2]));
+  MEDALLION_RETURN_IF_ARROW_ERROR(c.kafka_timestamp.Finish(&cols[3]));
+  MEDALLION_RETURN_IF_ARROW_ERROR(c.key.Finish(&cols[4]));
+  MEDALLION_RETURN_IF_ARROW_ERROR(b_->value.Finish(&cols[5]));
+  MEDALLION_RETURN_IF_ARROW_ERROR(c.headers.Finish(&cols[6]));
+  MEDALLION_RETURN_IF_ARROW_ERROR(b_->ingest_time.Finish(&cols[7]));
+  MEDALLION_RETURN_IF_ARROW_ERROR(b_->ingest_date.Finish(&cols[8]));
+  const int64_t n = rows_;
+  b_ = std::make_unique<Builders>();
+  rows_ = 0;
+  return arrow::RecordBatch::Make(BronzeSchema(), n, std::move(cols));
+}
+
+struct DeadLetterBuilder::Builders {
+  Coordinates coords;
+  arrow::BinaryBuilder value_prefix;
+  arrow::Int64Builder value_size;
+  arrow::StringBuilder reason;
+  arrow::TimestampBuilder failed_time{TimestampUtc(), arrow::default_memory_pool()};
+  arrow::Date32Builder failed_date;
+};
+
+DeadLetterBuilder::DeadLetterBuilder() : b_(std::make_unique<Builders>()) {}
+DeadLetterBuilder::~DeadLetterBuilder() = default;
+
+Status DeadLetterBuilder::Append(const RecordView& r, std::string_view reason) {
+  MEDALLION_RETURN_IF_ARROW_ERROR(b_->coords.Append(r));
+  if (r.value) {
+    const size_t n = std::min(r.value_len, kDeadLetterValuePrefixBytes);
+    MEDALLION_RETURN_IF_ARROW_ERROR(b_->value_prefix.Append(reinterpret_cast<const uint8_t*>(r.value), n));
+  } else {
+    MEDALLION_RETURN_IF_ARROW_ERROR(b_->value_prefix.AppendNull());
+  }
+  MEDALLION_RETURN_IF_ARROW_ERROR(b_->value_size.Append(static_cast<int64_t>(r.value_len)));
+  MEDALLION_RETURN_IF_ARROW_ERROR(b_->reason.Append(reason.data(), static_cast<int32_t>(reason.size())));
+  ++rows_;
+  return Status::OK();
+}
+
+Result<std::shared_ptr<arrow::RecordBatch>> DeadLetterBuilder::Finish(int64_t failed_time_us) {
+  MEDALLION_RETURN_IF_ARROW_ERROR(AppendRepeated(b_->failed_time, failed_time_us, rows_));
+  MEDALLION_RETURN_IF_ARROW_ERROR(AppendRepeated(b_->failed_date, DateOf(failed_time_us), rows_));
+  std::vector<std::shared_ptr<arrow::Array>> cols(11);
+  auto& c = b_->coords;
+  MEDALLION_RETURN_IF_ARROW_ERROR(c.topic.Finish(&cols[0]));
+  MEDALLION_RETURN_IF_ARROW_ERROR(c.partition.Finish(&cols[1]));
+  MEDALLION_RETURN_IF_ARROW_ERROR(c.offset.Finish(&cols[2]));
+  MEDALLION_RETURN_IF_ARROW_ERROR(c.kafka_timestamp.Finish(&cols[3]));
+  MEDALLION_RETURN_IF_ARROW_ERROR(c.key.Finish(&cols[4]));
+  MEDALLION_RETURN_IF_ARROW_ERROR(b_->value_prefix.Finish(&cols[5]));
+  MEDALLION_RETURN_IF_ARROW_ERROR(b_->value_size.Finish(&cols[6]));
+  MEDALLION_RETURN_IF_ARROW_ERROR(c.headers.Finish(&cols[7]));
+  MEDALLION_RETURN_IF_ARROW_ERROR(b_->reason.Finish(&cols[8]));
+  MEDALLION_RETURN_IF_ARROW_ERROR(b_->failed_time.Finish(&cols[9]));
+  MEDALLION_RETURN_IF_ARROW_ERROR(b_->failed_date.Finish(&cols[10]));
+  const int64_t n = rows_;
+  b_ = std::make_unique<Builders>();
+  rows_ = 0;
+  return arrow::RecordBatch::Make(DeadLetterSchema(), n, std::move(cols));
+}
+
+}  // namespace medallion::ingest

@@ -1,0 +1,319 @@
+#include "medallion/ingest/kafka_source.h"
+
+#include <arrow/api.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "medallion/ingest/calendar.h"
+
+namespace medallion::ingest {
+
+namespace {
+
+constexpr int kWatermarkTimeoutMs = 5000;
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string Where(const std::string& topic, int32_t partition) {
+  return topic + " [" + std::to_string(partition) + "]";
+}
+
+RecordView ViewOf(const rd_kafka_message_t* m, const std::string& topic) {
+  RecordView v;
+  v.topic = topic;
+  v.partition = m->partition;
+  v.offset = m->offset;
+  rd_kafka_timestamp_type_t type;
+  const int64_t ts = rd_kafka_message_timestamp(m, &type);
+  if (type != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && ts >= 0) v.timestamp_ms = ts;
+  v.key = static_cast<const char*>(m->key);
+  v.key_len = m->key_len;
+  v.value = static_cast<const char*>(m->payload);
+  v.value_len = m->len;
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR && headers) {
+    const char* name;
+    const void* value;
+    size_t size;
+    for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+      v.headers.emplace_back(std::string_view(name),
+                             value ? std::optional<std::string_view>(std::string_view(static_cast<const char*>(value), size))
+                                   : std::nullopt);
+    }
+  }
+  return v;
+}
+
+int64_t SizeOf(const rd_kafka_message_t* m) { return static_cast<int64_t>(m->len + m->key_len); }
+
+}  // namespace
+
+Result<std::unique_ptr<KafkaSource>> KafkaSource::Open(KafkaSourceOptions options, OffsetStore* offsets) {
+  if (options.bootstrap.empty() || options.topic.empty() || options.group_id.empty()) {
+    return Status::InvalidArgument("Kafka source needs bootstrap, topic and group");
+  }
+  if (!offsets) return Status::InvalidArgument("Kafka source needs an offset store");
+  std::unique_ptr<KafkaSource> s(new KafkaSource());
+  s->options_ = std::move(options);
+  s->offsets_ = offsets;
+  KafkaConfig config = {
+      {"bootstrap.servers", s->options_.bootstrap},
+      {"group.id", s->options_.group_id},
+      // Positions come from the offset store; Kafka's commits are only
+      // written explicitly, for monitoring.
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      // Never jump silently: a missing offset must surface as an error.
+      {"auto.offset.reset", "error"},
+      // Eager protocol: the callback below assigns whole lists.
+      {"partition.assignment.strategy", "range,roundrobin"},
+      {"fetch.message.max.bytes", std::to_string(8 << 20)},
+      {"queued.max.messages.kbytes", std::to_string(256 * 1024)},
+      {"session.timeout.ms", "10000"},
+      {"heartbeat.interval.ms", "1000"},
+      {"log_level", "4"},
+  };
+  for (const auto& [k, v] : s->options_.extra) config[k] = v;
+  MEDALLION_ASSIGN_OR_RETURN(auto conf, MakeKafkaConf(config));
+  rd_kafka_conf_set_rebalance_cb(conf.get(), &KafkaSource::OnRebalance);
+  rd_kafka_conf_set_opaque(conf.get(), s.get());
+  MEDALLION_ASSIGN_OR_RETURN(s->rk_, NewKafkaHandle(RD_KAFKA_CONSUMER, std::move(conf)));
+  rd_kafka_poll_set_consumer(s->rk_.get());
+  TopicPartitionList topics(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(topics.get(), s->options_.topic.c_str(), RD_KAFKA_PARTITION_UA);
+  MEDALLION_RETURN_IF_ERROR(
+      KafkaError(rd_kafka_subscribe(s->rk_.get(), topics.get()), "subscribe to '" + s->options_.topic + "'"));
+  return s;
+}
+
+KafkaSource::~KafkaSource() {
+  for (auto* m : pending_) rd_kafka_message_destroy(m);
+  pending_.clear();
+  if (rk_ && !closed_) (void)Close();
+}
+
+void KafkaSource::OnRebalance(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
+                              void* opaque) {
+  auto* self = static_cast<KafkaSource*>(opaque);
+  self->counters_.rebalances.fetch_add(1);
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    self->Assign(parts);
+  } else {
+    self->Revoke(parts);
+  }
+}
+
+void KafkaSource::NoteError(Status st) {
+  if (pending_error_.ok()) pending_error_ = std::move(st);
+}
+
+void KafkaSource::Assign(rd_kafka_topic_partition_list_t* parts) {
+  ++generation_;
+  assigned_.clear();
+  next_expected_.clear();
+  for (int i = 0; i < parts->cnt; ++i) {
+    rd_kafka_topic_partition_t& tp = parts->elems[i];
+    const std::string topic = tp.topic;
+    assigned_.push_back(tp.partition);
+    auto last = offsets_->LastWritten(KafkaAppId(options_.group_id, topic, tp.partition));
+    if (!last.ok()) {
+      // Cannot know where to resume: consuming anything would risk
+      // duplicates or gaps. Fail the next poll.
+      NoteError(last.status().WithContext("offset store for " + Where(topic, tp.partition)));
+      tp.offset = RD_KAFKA_OFFSET_END;
+      continue;
+    }
+    int64_t low = 0, high = 0;
+    const Status wm = KafkaError(
+        rd_kafka_query_watermark_offsets(rk_.get(), topic.c_str(), tp.partition, &low, &high, kWatermarkTimeoutMs),
+        "watermarks of " + Where(topic, tp.partition));
+    if (last->has_value()) {
+      const int64_t next = **last + 1;
+      tp.offset = next;
+      next_expected_[tp.partition] = next;
+      if (wm.ok() && next < low) {
+        counters_.data_loss.fetch_add(1);
+        NoteError(Status::DataLoss(fmt::format(
+            "{}: resuming at offset {} but the log now starts at {}: {} records were deleted before ingest read "
+            "them",
+            Where(topic, tp.partition), next, low, low - next)));
+      } else if (wm.ok() && next > high) {
+        counters_.data_loss.fetch_add(1);
+        NoteError(Status::DataLoss(fmt::format(
+            "{}: Bronze already holds offsets up to {} but the log ends at {}: the topic was recreated or the "
+            "broker lost acknowledged records",
+            Where(topic, tp.partition), next - 1, high)));
+      }
+    } else {
+      tp.offset = RD_KAFKA_OFFSET_BEGINNING;
+      if (wm.ok() && low > 0) {
+        spdlog::warn("{}: first ingest starts at offset {}; earlier records are no longer in the log",
+                     Where(topic, tp.partition), low);
+      }
+    }
+  }
+  counters_.assigned_partitions.store(static_cast<int64_t>(assigned_.size()));
+  const rd_kafka_resp_err_t err = rd_kafka_assign(rk_.get(), parts);
+  if (err) NoteError(KafkaError(err, "assign partitions of '" + options_.topic + "'"));
+}
+
+void KafkaSource::Revoke(rd_kafka_topic_partition_list_t* parts) {
+  ++generation_;
+  // The records of revoked partitions polled in this round are not ours to
+  // write any more; their new owner re-reads them from the stored offsets.
+  auto revoked = [&](const rd_kafka_message_t* m) {
+    for (int i = 0; i < parts->cnt; ++i) {
+      if (parts->elems[i].partition == m->partition) return true;
+    }
+    return false;
+  };
+  int64_t dropped = 0;
+  std::erase_if(pending_, [&](rd_kafka_message_t* m) {
+    if (!revoked(m)) return false;
+    rd_kafka_message_destroy(m);
+    ++dropped;
+    return true;
+  });
+  counters_.dropped_on_revoke.fetch_add(dropped);
+  assigned_.clear();
+  next_expected_.clear();
+  counters_.assigned_partitions.store(0);
+  rd_kafka_assign(rk_.get(), nullptr);
+}
+
+Result<BronzeBatch> KafkaSource::PollBatch() {
+  if (closed_) return Status::Cancelled("Kafka source for '" + options_.topic + "' is closed");
+  const auto deadline = std::chrono::steady_clock::now() + options_.max_batch_wait;
+  int64_t bytes = 0;
+  auto fail = [&](Status st) -> Result<BronzeBatch> {
+    for (auto* m : pending_) rd_kafka_message_destroy(m);
+    pending_.clear();
+    return st;
+  };
+  while (static_cast<int64_t>(pending_.size()) < options_.max_batch_records && bytes < options_.max_batch_bytes) {
+    if (!pending_error_.ok()) return fail(std::exchange(pending_error_, Status::OK()));
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), static_cast<int>(std::min<int64_t>(left.count(), 100)));
+    if (!pending_error_.ok()) {  // set by a rebalance inside that poll
+      if (m) rd_kafka_message_destroy(m);
+      return fail(std::exchange(pending_error_, Status::OK()));
+    }
+    if (!m) continue;
+    if (m->err) {
+      const rd_kafka_resp_err_t err = m->err;
+      const int32_t partition = m->partition;
+      const int64_t offset = m->offset;
+      std::string detail = rd_kafka_message_errstr(m);
+      rd_kafka_message_destroy(m);
+      if (err == RD_KAFKA_RESP_ERR__PARTITION_EOF) continue;
+      if (err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE || err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
+        counters_.data_loss.fetch_add(1);
+        return fail(Status::DataLoss(fmt::format("{}: offset {} is no longer in the log ({}); records were deleted "
+                                                 "before ingest read them",
+                                                 Where(options_.topic, partition), offset, detail)));
+      }
+      char reason[512];
+      if (rd_kafka_fatal_error(rk_.get(), reason, sizeof(reason)) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return fail(Status::IOError(std::string("Kafka consumer fatal error: ") + reason));
+      }
+      counters_.consumer_errors.fetch_add(1);
+      spdlog::warn("Kafka consumer ({}): {}", options_.topic, detail);
+      continue;
+    }
+    bytes += SizeOf(m);
+    pending_.push_back(m);
+  }
+  return Build(pending_);
+}
+
+Result<BronzeBatch> KafkaSource::Build(std::vector<rd_kafka_message_t*>& messages) {
+  BronzeBatchBuilder bronze;
+  DeadLetterBuilder dead;
+  std::map<int32_t, PartitionRange> ranges;
+  Status st;
+  int64_t bytes = 0;
+  for (const rd_kafka_message_t* m : messages) {
+    if (!st.ok()) break;
+    RecordView v = ViewOf(m, options_.topic);
+    bytes += SizeOf(m);
+    for (const auto& [k, hv] : v.headers) bytes += static_cast<int64_t>(k.size() + (hv ? hv->size() : 0));
+    auto [it, fresh] = ranges.try_emplace(m->partition, PartitionRange{m->partition, m->offset, m->offset, 0});
+    it->second.last_offset = m->offset;
+    ++it->second.records;
+    auto expected = next_expected_.find(m->partition);
+    if (expected != next_expected_.end() && m->offset != expected->second) {
+      counters_.offset_gaps.fetch_add(1);
+      spdlog::warn("{}: expected offset {} next, got {}", Where(options_.topic, m->partition), expected->second,
+                   m->offset);
+    }
+    next_expected_[m->partition] = m->offset + 1;
+    if (m->len > options_.max_value_bytes) {
+      st = dead.Append(v, fmt::format("value of {} bytes exceeds the ingest limit of {} bytes", m->len,
+                                      options_.max_value_bytes));
+    } else {
+      st = bronze.Append(v);
+    }
+  }
+  for (auto* m : messages) rd_kafka_message_destroy(m);
+  messages.clear();
+  MEDALLION_RETURN_IF_ERROR(st);
+  const int64_t now = NowMicros();
+  BronzeBatch batch;
+  batch.generation = generation_;
+  MEDALLION_ASSIGN_OR_RETURN(batch.records, bronze.Finish(now));
+  MEDALLION_ASSIGN_OR_RETURN(batch.dead_letters, dead.Finish(now));
+  for (const auto& [p, r] : ranges) batch.partitions.push_back(r);
+  if (!batch.empty()) {
+    counters_.batches.fetch_add(1);
+    counters_.records.fetch_add(batch.records->num_rows() + batch.dead_letters->num_rows());
+    counters_.dead_letters.fetch_add(batch.dead_letters->num_rows());
+    counters_.bytes.fetch_add(bytes);
+  }
+  return batch;
+}
+
+Status KafkaSource::CommitForMonitoring(const BronzeBatch& batch) {
+  if (batch.empty() || closed_) return Status::OK();
+  TopicPartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(batch.partitions.size())));
+  for (const auto& r : batch.partitions) {
+    rd_kafka_topic_partition_list_add(list.get(), options_.topic.c_str(), r.partition)->offset = r.last_offset + 1;
+  }
+  const rd_kafka_resp_err_t err = rd_kafka_commit(rk_.get(), list.get(), /*async=*/1);
+  // Losing the partition meanwhile is normal: the new owner commits.
+  if (err == RD_KAFKA_RESP_ERR__NO_OFFSET || err == RD_KAFKA_RESP_ERR__STATE) return Status::OK();
+  return KafkaError(err, "commit offsets of '" + options_.topic + "' for monitoring");
+}
+
+Status KafkaSource::Close() {
+  if (closed_) return Status::OK();
+  closed_ = true;
+  const rd_kafka_resp_err_t err = rd_kafka_consumer_close(rk_.get());
+  return KafkaError(err, "leave consumer group '" + options_.group_id + "'");
+}
+
+std::vector<int32_t> KafkaSource::assignment() const { return assigned_; }
+
+std::vector<PartitionLag> KafkaSource::Lag() const {
+  std::vector<PartitionLag> out;
+  if (assigned_.empty() || closed_) return out;
+  TopicPartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(assigned_.size())));
+  for (int32_t p : assigned_) rd_kafka_topic_partition_list_add(list.get(), options_.topic.c_str(), p);
+  rd_kafka_position(rk_.get(), list.get());
+  for (int i = 0; i < list->cnt; ++i) {
+    PartitionLag l;
+    l.partition = list->elems[i].partition;
+    l.committed = list->elems[i].offset >= 0 ? list->elems[i].offset : -1;
+    if (rd_kafka_get_watermark_offsets(rk_.get(), options_.topic.c_str(), l.partition, &l.low, &l.high) ==
+        RD_KAFKA_RESP_ERR_NO_ERROR) {
+      out.push_back(l);
+    }
+  }
+  return out;
+}
+
+}  // namespace medallion::ingest

@@ -1,0 +1,116 @@
+// The Kafka side of Bronze ingest: a consumer-group member that turns polled
+// records into Arrow batches of the Bronze shape, positioned by an
+// OffsetStore (the Delta log) rather than by Kafka's committed offsets.
+//
+// Exactly once, the Kafka half: on every assignment each partition is
+// sought to OffsetStore::LastWritten(appId) + 1 (or the log start if never
+// written). The writer commits a batch together with txn{appId, last offset}
+// and re-checks the txn versions before committing, so a member that lost
+// its partitions in a rebalance cannot write them twice. Records polled but
+// not yet returned when a partition is revoked are dropped: the new owner
+// re-reads them from the same stored offsets.
+//
+// Data loss is never skipped over: an offset to resume from that is below
+// the partition's low watermark (retention, or the embedded cluster's
+// bounded log), or an offset-out-of-range while fetching, makes PollBatch
+// return DataLoss and counts it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "medallion/common/result.h"
+#include "medallion/ingest/bronze_schema.h"
+#include "medallion/ingest/ingest_counters.h"
+#include "medallion/ingest/kafka_client.h"
+#include "medallion/ingest/offset_store.h"
+#include "medallion/ingest/producer.h"
+
+namespace arrow {
+class RecordBatch;
+}
+
+namespace medallion::ingest {
+
+struct KafkaSourceOptions {
+  std::string bootstrap;
+  std::string group_id = "medallion-ingest";
+  std::string topic;
+  // A batch is returned when any limit is reached.
+  int64_t max_batch_records = 50'000;
+  int64_t max_batch_bytes = int64_t{128} << 20;
+  std::chrono::milliseconds max_batch_wait{1000};
+  size_t max_value_bytes = kDefaultMaxValueBytes;  // larger values become dead letters
+  KafkaConfig extra;                               // any librdkafka setting, applied last
+};
+
+// The offsets one batch covers in one partition (dead letters included):
+// the writer records last_offset as the partition's txn version.
+struct PartitionRange {
+  int32_t partition = 0;
+  int64_t first_offset = 0;
+  int64_t last_offset = 0;
+  int64_t records = 0;
+};
+
+struct BronzeBatch {
+  std::shared_ptr<arrow::RecordBatch> records;       // BronzeSchema(); never null
+  std::shared_ptr<arrow::RecordBatch> dead_letters;  // DeadLetterSchema(); never null
+  std::vector<PartitionRange> partitions;            // sorted by partition
+  int64_t generation = 0;  // assignment generation the records were polled under
+  bool empty() const { return partitions.empty(); }
+};
+
+class KafkaSource {
+ public:
+  // Creates the consumer and subscribes; partitions arrive with the first
+  // PollBatch calls (joining a group takes a few seconds).
+  static Result<std::unique_ptr<KafkaSource>> Open(KafkaSourceOptions options, OffsetStore* offsets);
+  ~KafkaSource();
+
+  // Polls until a limit is reached. May return an empty batch (nothing
+  // arrived within max_batch_wait).
+  Result<BronzeBatch> PollBatch();
+
+  // Commits last_offset + 1 per partition to Kafka, asynchronously, so
+  // kafka-consumer-groups and GroupLagProbe see the progress. Not used for
+  // positioning.
+  Status CommitForMonitoring(const BronzeBatch& batch);
+
+  // Leaves the group (revoking partitions); further polls fail.
+  Status Close();
+
+  std::vector<int32_t> assignment() const;
+  int64_t generation() const { return generation_; }
+  const IngestCounters& counters() const { return counters_; }
+  const KafkaSourceOptions& options() const { return options_; }
+
+  // Per assigned partition: consumer position vs cached watermarks.
+  std::vector<PartitionLag> Lag() const;
+
+ private:
+  KafkaSource() = default;
+  static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
+                          void* opaque);
+  void Assign(rd_kafka_topic_partition_list_t* parts);
+  void Revoke(rd_kafka_topic_partition_list_t* parts);
+  void NoteError(Status st);
+  Result<BronzeBatch> Build(std::vector<rd_kafka_message_t*>& messages);
+
+  KafkaSourceOptions options_;
+  OffsetStore* offsets_ = nullptr;
+  KafkaHandle rk_;
+  bool closed_ = false;
+  int64_t generation_ = 0;
+  std::vector<int32_t> assigned_;
+  std::map<int32_t, int64_t> next_expected_;  // per partition, for gap detection
+  std::vector<rd_kafka_message_t*> pending_;  // polled in the current PollBatch
+  Status pending_error_;
+  IngestCounters counters_;
+};
+
+}  // namespace medallion::ingest
