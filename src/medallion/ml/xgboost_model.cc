@@ -86,6 +86,11 @@ Status XGBoostModel::Fit(const FeatureMatrix& x, std::span<const double> y) {
   const int rounds = params_["num_boost_round"].get<int>();
   for (int i = 0; i < rounds; ++i) XGB_CHECK(XGBoosterUpdateOneIter(booster_, i, train.get()));
   XGB_CHECK(XGBoosterSetAttr(booster_, kParamsAttribute, params_.dump().c_str()));
+  // The learner does not take the names from the training DMatrix in 1.7;
+  // set them on the booster so the JSON model file carries them.
+  std::vector<const char*> names;
+  for (const auto& name : x.names()) names.push_back(name.c_str());
+  XGB_CHECK(XGBoosterSetStrFeatureInfo(booster_, "feature_name", names.data(), names.size()));
   features_ = x.names();
   return Status::OK();
 }
