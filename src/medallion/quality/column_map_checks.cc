@@ -43,6 +43,23 @@ Result<std::shared_ptr<arrow::Array>> AsUtf8(const std::shared_ptr<arrow::Array>
   return cast.make_array();
 }
 
+// Text to a timestamp/date of `type`. Arrow refuses to cast a string without
+// a UTC offset to a zoned timestamp; such text is read as UTC (zoned
+// timestamps are stored as UTC instants, so the value is the same).
+Result<arrow::Datum> ParseTemporal(const arrow::Datum& text, const std::shared_ptr<arrow::DataType>& type) {
+  auto direct = cp::Cast(text, type);
+  if (direct.ok()) return *direct;
+  if (type->id() == arrow::Type::TIMESTAMP) {
+    const auto& ts = static_cast<const arrow::TimestampType&>(*type);
+    auto naive = cp::Cast(text, arrow::timestamp(ts.unit()));
+    if (naive.ok()) {
+      MEDALLION_ASSIGN_OR_RETURN_ARROW(arrow::Datum zoned, cp::Cast(*naive, type));
+      return zoned;
+    }
+  }
+  return Status::InvalidArgument("not a valid " + type->ToString() + ": " + direct.status().message());
+}
+
 // A min/max bound as a scalar comparable with `column`: numbers compare with
 // numbers (Arrow promotes int64 vs double), strings with strings, and a
 // string bound on a timestamp/date column is parsed as one (GE parses it with
@@ -62,11 +79,9 @@ Result<std::shared_ptr<arrow::Scalar>> BoundScalar(const Json& bound, const std:
     auto text = std::make_shared<arrow::StringScalar>(bound.get<std::string>());
     if (IsStringLike(*type)) return std::static_pointer_cast<arrow::Scalar>(text);
     if (IsTemporal(*type)) {
-      auto cast = cp::Cast(arrow::Datum(text), type);
-      if (!cast.ok()) {
-        return Status::InvalidArgument(key + "=" + bound.dump() + " is not a valid " + type->ToString());
-      }
-      return cast->scalar();
+      auto parsed = ParseTemporal(arrow::Datum(text), type);
+      if (!parsed.ok()) return parsed.status().WithContext(key + "=" + bound.dump());
+      return parsed->scalar();
     }
     return Status::InvalidArgument(key + "=" + bound.dump() + " is a string but the column is " + type->ToString());
   }
@@ -183,8 +198,8 @@ Result<std::pair<std::shared_ptr<arrow::Array>, std::shared_ptr<arrow::Array>>> 
   }
   MEDALLION_ASSIGN_OR_RETURN_ARROW(std::shared_ptr<arrow::Array> set, builder.Finish());
   if (IsTemporal(*type)) {
-    auto cast = cp::Cast(set, type);
-    if (!cast.ok()) return Status::InvalidArgument("value_set has a value that is not a valid " + type->ToString());
+    auto cast = ParseTemporal(set, type);
+    if (!cast.ok()) return cast.status().WithContext("value_set");
     return std::make_pair(column, cast->make_array());
   }
   MEDALLION_ASSIGN_OR_RETURN(auto text, AsUtf8(column));
