@@ -112,9 +112,9 @@ Result<S3Response> S3HttpClient::Send(std::string_view method, const std::string
 
   // The payload hash is signed, so S3 rejects a body damaged in transit even
   // over plain http (curl uses this header's value in the signature).
-  std::vector<std::string> header_lines = {"x-amz-content-sha256: " + Sha256Hex(body),
-                                           // Small bodies: skip the 100-continue round trip.
-                                           "Expect:"};
+  // (No "Expect:" override to skip 100-continue: curl 7.88 would sign the
+  // removed header and S3 would reject the signature.)
+  std::vector<std::string> header_lines = {"x-amz-content-sha256: " + Sha256Hex(body)};
   if (!options_.session_token.empty()) header_lines.push_back("x-amz-security-token: " + options_.session_token);
   header_lines.insert(header_lines.end(), extra_headers.begin(), extra_headers.end());
   CurlHeaders headers(nullptr, &curl_slist_free_all);

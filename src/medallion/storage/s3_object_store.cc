@@ -16,12 +16,24 @@ Status EnsureArrowS3Initialized() {
   static std::once_flag once;
   static arrow::Status status;
   std::call_once(once, [] {
-    if (arrow::fs::IsS3Initialized()) return;  // someone else owns the lifecycle
-    status = arrow::fs::InitializeS3(arrow::fs::S3GlobalOptions::Defaults());
-    if (status.ok()) std::atexit([] { (void)arrow::fs::EnsureS3Finalized(); });
+    if (!arrow::fs::IsS3Initialized()) status = arrow::fs::InitializeS3(arrow::fs::S3GlobalOptions::Defaults());
   });
   return FromArrow(status).WithContext("initializing Arrow S3");
 }
+
+namespace {
+
+// Registered after the first S3FileSystem exists, on purpose: Arrow builds
+// its client finalizer (a function-local static) lazily inside Make(), and
+// exit handlers run in reverse registration order, so only a later
+// registration runs FinalizeS3 while that finalizer is still alive (an
+// earlier one deadlocks on its destroyed mutex).
+void FinalizeArrowS3AtExit() {
+  static std::once_flag once;
+  std::call_once(once, [] { std::atexit([] { (void)arrow::fs::EnsureS3Finalized(); }); });
+}
+
+}  // namespace
 
 Result<std::shared_ptr<S3ObjectStore>> S3ObjectStore::Open(const std::string& uri, const S3Options& options) {
   constexpr std::string_view kScheme = "s3://";
@@ -50,6 +62,7 @@ Result<std::shared_ptr<S3ObjectStore>> S3ObjectStore::Open(const std::string& ur
   arrow_options.force_virtual_addressing = !options.path_style;
   MEDALLION_ASSIGN_OR_RETURN_ARROW(std::shared_ptr<arrow::fs::S3FileSystem> arrow_fs,
                                    arrow::fs::S3FileSystem::Make(arrow_options));
+  FinalizeArrowS3AtExit();
   S3HttpClient http(options, bucket);
   return std::shared_ptr<S3ObjectStore>(
       new S3ObjectStore(std::move(bucket), std::move(prefix), std::move(http), std::move(arrow_fs)));
