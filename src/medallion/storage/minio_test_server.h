@@ -36,13 +36,19 @@ class MinioServer {
   static Result<MinioServer*> Get() {
     std::lock_guard<std::mutex> lock(mutex());
     if (!instance()) {
-      auto server = std::unique_ptr<MinioServer>(new MinioServer());
-      Status started = server->Start();
-      if (!started.ok()) return started;
-      instance() = std::move(server);
+      MEDALLION_ASSIGN_OR_RETURN(instance(), Launch());
     }
     return instance().get();
   }
+
+  // A new server of its own (Get shares one per process).
+  static Result<std::unique_ptr<MinioServer>> Launch() {
+    auto server = std::unique_ptr<MinioServer>(new MinioServer());
+    MEDALLION_RETURN_IF_ERROR(server->Start());
+    return server;
+  }
+
+  ~MinioServer() { Stop(); }
 
   static void StopIfStarted() {
     std::lock_guard<std::mutex> lock(mutex());
