@@ -90,7 +90,8 @@ TEST_F(S3ObjectStoreTest, ASessionTokenIsSentWithEveryRequest) {
   auto store = S3ObjectStore::Open(prefix_, options);
   ASSERT_TRUE(store.ok()) << store.status();
   Status status = (*store)->Write("x", "y");
-  EXPECT_FALSE(status.ok());
+  EXPECT_EQ(status.code(), StatusCode::kPermissionDenied) << status;
+  EXPECT_THAT(status.message(), HasSubstr("InvalidTokenId"));
   EXPECT_THAT(status.message(), Not(HasSubstr("bogus-session-token")));
 }
 
