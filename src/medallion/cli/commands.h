@@ -29,5 +29,6 @@ struct CommandContext {
 int ReportError(const Status& status);
 
 void AddTableCommands(CLI::App& app, CommandContext& ctx);
+void AddMlCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace medallion::cli

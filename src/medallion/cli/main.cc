@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
 
   AddTableCommands(app, ctx);
+  AddMlCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -1,7 +1,11 @@
 #include "medallion/ml/dataset.h"
 
+#include <arrow/api.h>
+
 #include <algorithm>
 #include <cmath>
+
+#include "medallion/common/arrow_status.h"
 
 namespace medallion::ml {
 
@@ -33,6 +37,31 @@ Dataset BuildDataset(const Panel& panel, const FeatureBuilder& features, int hor
 
 Dataset BuildTrainingSet(const Panel& panel, const FeatureBuilder& features, int horizon, Day cutoff) {
   return BuildDataset(panel, features, horizon, OriginRange{panel.first_day(), cutoff - horizon, true});
+}
+
+Result<std::shared_ptr<arrow::Table>> DatasetToArrowTable(const Dataset& dataset) {
+  arrow::StringBuilder ids;
+  arrow::Date32Builder origins, targets;
+  arrow::DoubleBuilder labels;
+  for (size_t r = 0; r < dataset.size(); ++r) {
+    MEDALLION_RETURN_IF_ARROW_ERROR(ids.Append(dataset.series_id[r]));
+    MEDALLION_RETURN_IF_ARROW_ERROR(origins.Append(dataset.origin[r]));
+    MEDALLION_RETURN_IF_ARROW_ERROR(targets.Append(dataset.target_day[r]));
+    MEDALLION_RETURN_IF_ARROW_ERROR(std::isnan(dataset.y[r]) ? labels.AppendNull() : labels.Append(dataset.y[r]));
+  }
+  MEDALLION_ASSIGN_OR_RETURN(auto features, dataset.x.ToArrowTable());
+  arrow::FieldVector fields = {arrow::field("series_id", arrow::utf8()), arrow::field("origin", arrow::date32()),
+                               arrow::field("target_day", arrow::date32()), arrow::field("label", arrow::float64())};
+  arrow::ChunkedArrayVector columns;
+  for (auto* builder : std::initializer_list<arrow::ArrayBuilder*>{&ids, &origins, &targets, &labels}) {
+    MEDALLION_ASSIGN_OR_RETURN_ARROW(auto array, builder->Finish());
+    columns.push_back(std::make_shared<arrow::ChunkedArray>(array));
+  }
+  for (int c = 0; c < features->num_columns(); ++c) {
+    fields.push_back(features->schema()->field(c));
+    columns.push_back(features->column(c));
+  }
+  return arrow::Table::Make(arrow::schema(fields), columns, static_cast<int64_t>(dataset.size()));
 }
 
 }  // namespace medallion::ml

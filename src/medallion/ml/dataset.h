@@ -2,9 +2,11 @@
 // range, the features of PastView(t, h) and, as the label, the target on t + h.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "medallion/common/result.h"
 #include "medallion/ml/feature_matrix.h"
 #include "medallion/ml/features.h"
 #include "medallion/ml/panel.h"
@@ -37,5 +39,9 @@ Dataset BuildDataset(const Panel& panel, const FeatureBuilder& features, int hor
 // Training rows for a model that may use what was known on `cutoff`: every
 // origin whose target day is <= cutoff.
 Dataset BuildTrainingSet(const Panel& panel, const FeatureBuilder& features, int horizon, Day cutoff);
+
+// series_id, origin and target_day (date32), label (float64, null where
+// unknown), then one float64 column per feature: rows other tools can score.
+Result<std::shared_ptr<arrow::Table>> DatasetToArrowTable(const Dataset& dataset);
 
 }  // namespace medallion::ml
