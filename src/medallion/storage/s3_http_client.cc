@@ -8,6 +8,8 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <random>
+#include <thread>
 
 namespace medallion::storage {
 namespace {
@@ -165,6 +167,30 @@ Result<S3Response> S3HttpClient::Send(std::string_view method, const std::string
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.http_status);
   if (response.http_status >= 300) response.error_code = XmlElement(response.body, "Code");
   return response;
+}
+
+Result<S3Response> S3HttpClient::SendWithRetries(std::string_view method, const std::string& key,
+                                                 std::string_view body,
+                                                 const std::vector<std::string>& extra_headers,
+                                                 int* transient_failures) const {
+  thread_local std::mt19937 jitter{std::random_device{}()};
+  std::chrono::milliseconds backoff = first_backoff_;
+  int failures = 0;
+  for (int attempt = 1;; ++attempt) {
+    Result<S3Response> response = Send(method, key, body, extra_headers);
+    const bool transient = !response.ok() ? response.status().code() == StatusCode::kIOError
+                                          : (response->http_status >= 500 && response->http_status <= 504 &&
+                                             response->http_status != 501);
+    if (!transient || attempt >= attempts_) {
+      if (transient_failures != nullptr) *transient_failures = failures + (transient ? 1 : 0);
+      return response;
+    }
+    ++failures;
+    // Full jitter keeps many writers that failed together from retrying together.
+    std::uniform_int_distribution<int64_t> wait(backoff.count() / 2, backoff.count());
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait(jitter)));
+    backoff *= 4;
+  }
 }
 
 Status S3HttpClient::ErrorStatus(std::string_view method, const std::string& key, const S3Response& response) const {

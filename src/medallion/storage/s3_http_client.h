@@ -3,6 +3,7 @@
 // Requests are signed by libcurl (CURLOPT_AWS_SIGV4), not by hand.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,20 @@ class S3HttpClient {
   Result<S3Response> Send(std::string_view method, const std::string& key, std::string_view body = {},
                           const std::vector<std::string>& extra_headers = {}) const;
 
+  // Send, retried with exponential backoff after a transport failure or a
+  // 500/502/503/504 (S3's InternalError and SlowDown ask for exactly that).
+  // `transient_failures` counts the failed attempts: after one, a write may
+  // have been applied even though its answer was lost.
+  Result<S3Response> SendWithRetries(std::string_view method, const std::string& key, std::string_view body = {},
+                                     const std::vector<std::string>& extra_headers = {},
+                                     int* transient_failures = nullptr) const;
+
+  // Tests shorten the waits; attempts counts the first try.
+  void set_retry_policy(int attempts, std::chrono::milliseconds first_backoff) {
+    attempts_ = attempts;
+    first_backoff_ = first_backoff;
+  }
+
   // "http://host:port/bucket/key" (path-style) or "https://bucket.host/key".
   std::string ObjectUrl(const std::string& key) const;
   // "s3://bucket/key", for messages.
@@ -51,6 +66,8 @@ class S3HttpClient {
   std::string bucket_;
   std::string base_url_;  // scheme://host[:port] (virtual-hosted: bucket.host)
   bool virtual_hosted_ = false;
+  int attempts_ = 4;
+  std::chrono::milliseconds first_backoff_{100};
 };
 
 // "%2F"-style percent-encoding of each '/'-separated segment of an S3 key.

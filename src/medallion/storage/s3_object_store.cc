@@ -79,7 +79,7 @@ std::string S3ObjectStore::Key(const std::string& path) const { return JoinPath(
 Result<std::string> S3ObjectStore::Read(const std::string& path) {
   MEDALLION_RETURN_IF_ERROR(ValidateObjectPath(path));
   const std::string key = Key(path);
-  MEDALLION_ASSIGN_OR_RETURN(S3Response response, http_.Send("GET", key));
+  MEDALLION_ASSIGN_OR_RETURN(S3Response response, http_.SendWithRetries("GET", key));
   if (response.http_status != 200) return http_.ErrorStatus("GET", key, response);
   return std::move(response.body);
 }
@@ -87,7 +87,7 @@ Result<std::string> S3ObjectStore::Read(const std::string& path) {
 Status S3ObjectStore::Write(const std::string& path, std::string_view data) {
   MEDALLION_RETURN_IF_ERROR(ValidateObjectPath(path));
   const std::string key = Key(path);
-  MEDALLION_ASSIGN_OR_RETURN(S3Response response, http_.Send("PUT", key, data));
+  MEDALLION_ASSIGN_OR_RETURN(S3Response response, http_.SendWithRetries("PUT", key, data));
   if (response.http_status != 200) return http_.ErrorStatus("PUT", key, response);
   return Status::OK();
 }
@@ -95,15 +95,26 @@ Status S3ObjectStore::Write(const std::string& path, std::string_view data) {
 Status S3ObjectStore::WriteIfAbsent(const std::string& path, std::string_view data) {
   MEDALLION_RETURN_IF_ERROR(ValidateObjectPath(path));
   const std::string key = Key(path);
-  MEDALLION_ASSIGN_OR_RETURN(S3Response response, http_.Send("PUT", key, data, {"If-None-Match: *"}));
-  if (response.http_status != 200) return http_.ErrorStatus("PUT (if absent)", key, response);
-  return Status::OK();
+  int transient_failures = 0;
+  MEDALLION_ASSIGN_OR_RETURN(S3Response response,
+                             http_.SendWithRetries("PUT", key, data, {"If-None-Match: *"}, &transient_failures));
+  if (response.http_status == 200) return Status::OK();
+  Status refused = http_.ErrorStatus("PUT (if absent)", key, response);
+  if (refused.IsAlreadyExists() && transient_failures > 0) {
+    // An earlier attempt whose answer was lost may have created the object,
+    // and then the retry is refused by our own write. The bytes tell: only
+    // our write holds exactly our payload (a Delta commit carries its own
+    // commitInfo, so two writers' payloads differ).
+    Result<std::string> current = Read(path);
+    if (current.ok() && *current == data) return Status::OK();
+  }
+  return refused;
 }
 
 Status S3ObjectStore::Delete(const std::string& path) {
   MEDALLION_RETURN_IF_ERROR(ValidateObjectPath(path));
   const std::string key = Key(path);
-  MEDALLION_ASSIGN_OR_RETURN(S3Response response, http_.Send("DELETE", key));
+  MEDALLION_ASSIGN_OR_RETURN(S3Response response, http_.SendWithRetries("DELETE", key));
   // S3 answers 204 whether or not the key existed; some servers say 404 NoSuchKey.
   if (response.http_status == 200 || response.http_status == 204) return Status::OK();
   if (response.http_status == 404 && response.error_code == "NoSuchKey") return Status::OK();

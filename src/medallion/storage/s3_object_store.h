@@ -6,6 +6,7 @@
 // streaming data-file I/O go through Arrow's S3FileSystem.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,6 +39,11 @@ class S3ObjectStore final : public ObjectStore {
 
   std::shared_ptr<arrow::fs::FileSystem> arrow_filesystem() const override;
   std::string ArrowPath(const std::string& path) const override;
+
+  // Retries of the whole-object requests (see S3HttpClient::SendWithRetries).
+  void set_retry_policy(int attempts, std::chrono::milliseconds first_backoff) {
+    http_.set_retry_policy(attempts, first_backoff);
+  }
 
  private:
   S3ObjectStore(std::string bucket, std::string prefix, S3HttpClient http,
