@@ -1,0 +1,48 @@
+// The loop behind `medallion ingest`: poll a batch, hand it to the Bronze
+// writer, commit Kafka offsets for monitoring, repeat. The writer is behind
+// BronzeSink so this loop is the same for Delta and for tests.
+#pragma once
+
+#include <atomic>
+#include <functional>
+
+#include "medallion/common/status.h"
+#include "medallion/ingest/kafka_source.h"
+
+namespace medallion::ingest {
+
+// What a Bronze writer does with a batch (on the Delta engine: one commit
+// with the add actions of `records` plus txn{KafkaAppId(group, topic, p),
+// last_offset} for every partition range; dead letters go to their own
+// table with the same txn rule).
+class BronzeSink {
+ public:
+  virtual ~BronzeSink() = default;
+  // All or nothing. Returns Conflict, writing nothing, when the log's txn
+  // version of any partition is already >= its range's first_offset: a
+  // member that lost the partition in a rebalance (a zombie) is trying to
+  // write what the new owner wrote.
+  virtual Status Write(const BronzeBatch& batch) = 0;
+};
+
+struct IngestLoopOptions {
+  // Stop once the assigned partitions are drained (for batch use and tests):
+  // this many consecutive empty polls with no lag.
+  bool until_idle = false;
+  int idle_polls = 2;
+  double max_seconds = 0;  // 0: no limit
+};
+
+struct IngestProgress {
+  int64_t batches = 0;
+  int64_t records = 0;
+  int64_t dead_letters = 0;
+  int64_t conflicts = 0;  // batches dropped because another member wrote them
+};
+
+// Runs until `stop`, idle (if asked), the time limit, or an error (DataLoss
+// among them). `progress` is called after every written batch.
+Status RunIngestLoop(KafkaSource& source, BronzeSink& sink, const IngestLoopOptions& options,
+                     const std::atomic<bool>& stop, const std::function<void(const IngestProgress&)>& progress = {});
+
+}  // namespace medallion::ingest
