@@ -101,13 +101,14 @@ S3HttpClient::S3HttpClient(S3Options options, std::string bucket)
 }
 
 std::string S3HttpClient::ObjectUrl(const std::string& key) const {
-  return base_url_ + "/" + (virtual_hosted_ ? "" : bucket_ + "/") + EncodeS3Key(key);
+  if (virtual_hosted_) return base_url_ + "/" + EncodeS3Key(key);
+  return base_url_ + "/" + bucket_ + (key.empty() ? "" : "/" + EncodeS3Key(key));
 }
 
 std::string S3HttpClient::ObjectUri(const std::string& key) const { return "s3://" + bucket_ + "/" + key; }
 
 Result<S3Response> S3HttpClient::Send(std::string_view method, const std::string& key, std::string_view body,
-                                      const std::vector<std::string>& extra_headers) const {
+                                      const std::vector<std::string>& extra_headers, const std::string& query) const {
   EnsureCurlInitialized();
   CurlHandle curl(curl_easy_init(), &curl_easy_cleanup);
   if (!curl) return Status::Internal("curl_easy_init failed");
@@ -128,7 +129,7 @@ Result<S3Response> S3HttpClient::Send(std::string_view method, const std::string
   }
 
   const std::string method_name(method);
-  const std::string url = ObjectUrl(key);
+  const std::string url = ObjectUrl(key) + (query.empty() ? "" : "?" + query);
   const std::string sigv4 = "aws:amz:" + (options_.region.empty() ? std::string("us-east-1") : options_.region) + ":s3";
   S3Response response;
   std::string_view upload = body;
@@ -172,12 +173,12 @@ Result<S3Response> S3HttpClient::Send(std::string_view method, const std::string
 Result<S3Response> S3HttpClient::SendWithRetries(std::string_view method, const std::string& key,
                                                  std::string_view body,
                                                  const std::vector<std::string>& extra_headers,
-                                                 int* transient_failures) const {
+                                                 int* transient_failures, const std::string& query) const {
   thread_local std::mt19937 jitter{std::random_device{}()};
   std::chrono::milliseconds backoff = first_backoff_;
   int failures = 0;
   for (int attempt = 1;; ++attempt) {
-    Result<S3Response> response = Send(method, key, body, extra_headers);
+    Result<S3Response> response = Send(method, key, body, extra_headers, query);
     const bool transient = !response.ok() ? response.status().code() == StatusCode::kIOError
                                           : (response->http_status >= 500 && response->http_status <= 504 &&
                                              response->http_status != 501);

@@ -33,10 +33,12 @@ class S3HttpClient {
   // `options` must already be complete (FillFromEnvironment done).
   S3HttpClient(S3Options options, std::string bucket);
 
-  // One signed request on object `key` (the full key inside the bucket).
-  // Transport failures are errors; any HTTP status is a response.
+  // One signed request on object `key` (the full key inside the bucket; ""
+  // for the bucket itself), with an optional query string already in
+  // canonical order. Transport failures are errors; any HTTP status is a
+  // response.
   Result<S3Response> Send(std::string_view method, const std::string& key, std::string_view body = {},
-                          const std::vector<std::string>& extra_headers = {}) const;
+                          const std::vector<std::string>& extra_headers = {}, const std::string& query = "") const;
 
   // Send, retried with exponential backoff after a transport failure or a
   // 500/502/503/504 (S3's InternalError and SlowDown ask for exactly that).
@@ -44,7 +46,7 @@ class S3HttpClient {
   // have been applied even though its answer was lost.
   Result<S3Response> SendWithRetries(std::string_view method, const std::string& key, std::string_view body = {},
                                      const std::vector<std::string>& extra_headers = {},
-                                     int* transient_failures = nullptr) const;
+                                     int* transient_failures = nullptr, const std::string& query = "") const;
 
   // Tests shorten the waits; attempts counts the first try.
   void set_retry_policy(int attempts, std::chrono::milliseconds first_backoff) {

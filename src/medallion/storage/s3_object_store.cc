@@ -9,6 +9,7 @@
 
 #include "medallion/common/arrow_status.h"
 #include "medallion/storage/object_path.h"
+#include "medallion/storage/s3_list.h"
 
 namespace medallion::storage {
 
@@ -132,29 +133,41 @@ Result<ObjectInfo> S3ObjectStore::Stat(const std::string& path) {
   return ObjectInfo{path, info.size(), mtime.count()};
 }
 
-Result<std::vector<ObjectInfo>> S3ObjectStore::ListUnder(const std::string& dir, bool recursive) {
-  arrow::fs::FileSelector selector;
-  selector.base_dir = dir.empty() ? JoinPath(bucket_, prefix_) : ArrowPath(dir);
-  selector.recursive = recursive;
-  selector.allow_not_found = true;
-  MEDALLION_ASSIGN_OR_RETURN_ARROW(std::vector<arrow::fs::FileInfo> infos, arrow_fs_->GetFileInfo(selector));
-  // Arrow paths are "bucket/prefix/<relative>".
-  const size_t root_length = JoinPath(bucket_, prefix_).size() + 1;
+Result<std::vector<ObjectInfo>> S3ObjectStore::ListUnder(const std::string& dir, bool recursive,
+                                                         const std::string& start_after) {
+  // Keys of this store are "<prefix_>/<relative path>".
+  const size_t root_length = prefix_.empty() ? 0 : prefix_.size() + 1;
+  const std::string key_prefix = dir.empty() ? (prefix_.empty() ? "" : prefix_ + "/") : Key(dir) + "/";
+  const std::string start_key = start_after.empty() ? "" : Key(start_after);
   std::vector<ObjectInfo> objects;
-  objects.reserve(infos.size());
-  for (const arrow::fs::FileInfo& info : infos) {
-    if (info.type() != arrow::fs::FileType::File || info.path().size() <= root_length) continue;
-    auto mtime = std::chrono::duration_cast<std::chrono::milliseconds>(info.mtime().time_since_epoch());
-    objects.push_back(ObjectInfo{info.path().substr(root_length), info.size(), mtime.count()});
-  }
+  std::string continuation;
+  do {
+    const std::string query = ListObjectsV2Query(key_prefix, recursive ? "" : "/",
+                                                 continuation.empty() ? start_key : "", continuation, list_page_size_);
+    MEDALLION_ASSIGN_OR_RETURN(S3Response response, http_.SendWithRetries("GET", "", {}, {}, nullptr, query));
+    if (response.http_status != 200) {
+      return http_.ErrorStatus("LIST", key_prefix, response).WithContext("listing " + root_uri_ + "/" + dir);
+    }
+    MEDALLION_ASSIGN_OR_RETURN(S3ListPage page, ParseListObjectsV2(response.body));
+    for (S3ListedObject& object : page.objects) {
+      // Zero-byte "dir/" keys are folder markers some tools write, not objects.
+      if (object.key.size() <= root_length || object.key.back() == '/') continue;
+      objects.push_back(ObjectInfo{object.key.substr(root_length), object.size, object.mtime_ms});
+    }
+    if (page.truncated && page.next_continuation_token.empty()) {
+      return Status::Corruption("S3 listing of " + root_uri_ + "/" + dir + " is truncated without a continuation token");
+    }
+    continuation = page.truncated ? page.next_continuation_token : "";
+  } while (!continuation.empty());
   std::sort(objects.begin(), objects.end(), [](const ObjectInfo& a, const ObjectInfo& b) { return a.path < b.path; });
   return objects;
 }
 
 Result<std::vector<ObjectInfo>> S3ObjectStore::List(const std::string& dir, const std::string& start_after) {
   MEDALLION_ASSIGN_OR_RETURN(std::string normalized, NormalizeDirectory(dir));
-  // Arrow cannot pass StartAfter to ListObjectsV2, so the filter is ours.
-  MEDALLION_ASSIGN_OR_RETURN(std::vector<ObjectInfo> objects, ListUnder(normalized, /*recursive=*/false));
+  MEDALLION_ASSIGN_OR_RETURN(std::vector<ObjectInfo> objects, ListUnder(normalized, /*recursive=*/false, start_after));
+  // The server applied start-after already; this keeps the contract with
+  // servers that ignore the parameter.
   if (!start_after.empty()) {
     std::erase_if(objects, [&](const ObjectInfo& o) { return o.path <= start_after; });
   }
@@ -163,7 +176,7 @@ Result<std::vector<ObjectInfo>> S3ObjectStore::List(const std::string& dir, cons
 
 Result<std::vector<ObjectInfo>> S3ObjectStore::ListRecursive(const std::string& dir) {
   MEDALLION_ASSIGN_OR_RETURN(std::string normalized, NormalizeDirectory(dir));
-  return ListUnder(normalized, /*recursive=*/true);
+  return ListUnder(normalized, /*recursive=*/true, "");
 }
 
 std::shared_ptr<arrow::fs::FileSystem> S3ObjectStore::arrow_filesystem() const { return arrow_fs_; }

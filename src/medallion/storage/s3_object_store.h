@@ -2,8 +2,12 @@
 //
 // Small whole-object requests (Read, Write, WriteIfAbsent, Delete) are one
 // signed HTTP request each through S3HttpClient: one round trip per Delta log
-// entry, and the conditional PUT that Arrow cannot send. Listing, Stat and
-// streaming data-file I/O go through Arrow's S3FileSystem.
+// entry, and the conditional PUT that Arrow cannot send. Listing is
+// ListObjectsV2 with start-after, so tailing a log costs one request however
+// long the log. Stat and streaming data-file I/O go through Arrow's
+// S3FileSystem.
+//
+// Thread-safe once set up (the set_* knobs are for setup only).
 #pragma once
 
 #include <chrono>
@@ -44,19 +48,25 @@ class S3ObjectStore final : public ObjectStore {
   void set_retry_policy(int attempts, std::chrono::milliseconds first_backoff) {
     http_.set_retry_policy(attempts, first_backoff);
   }
+  // Keys per ListObjectsV2 page (S3's default and maximum is 1000); tests
+  // use small pages to exercise continuation.
+  void set_list_page_size(int keys) { list_page_size_ = keys; }
 
  private:
   S3ObjectStore(std::string bucket, std::string prefix, S3HttpClient http,
                 std::shared_ptr<arrow::fs::FileSystem> arrow_fs);
 
   std::string Key(const std::string& path) const;  // prefix/path
-  Result<std::vector<ObjectInfo>> ListUnder(const std::string& dir, bool recursive);
+  // Objects whose keys start with `dir`/ (direct children only unless
+  // `recursive`) and sort after `start_after`, via paged ListObjectsV2.
+  Result<std::vector<ObjectInfo>> ListUnder(const std::string& dir, bool recursive, const std::string& start_after);
 
   std::string bucket_;
   std::string prefix_;  // no leading or trailing '/'; may be empty
   std::string root_uri_;
   S3HttpClient http_;
   std::shared_ptr<arrow::fs::FileSystem> arrow_fs_;
+  int list_page_size_ = 0;  // 0: the server's default
 };
 
 // Initializes Arrow's S3 support once per process and arranges for

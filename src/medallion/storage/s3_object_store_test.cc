@@ -2,12 +2,14 @@
 // error mapping, and that credentials never reach an error message.
 #include "medallion/storage/s3_object_store.h"
 
+#include <arrow/filesystem/filesystem.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <random>
 #include <string>
+#include <vector>
 
 #include "medallion/storage/minio_test_server.h"
 #include "medallion/storage/s3_http_client.h"
@@ -117,6 +119,42 @@ TEST_F(S3ObjectStoreTest, OpenObjectStoreTakesTheServerFromTheEnvironment) {
   ASSERT_TRUE(store.ok()) << store.status();
   ASSERT_TRUE((*store)->WriteIfAbsent("from-env.json", "{}").ok());
   EXPECT_EQ((*store)->Read("from-env.json").ValueOr(""), "{}");
+}
+
+TEST_F(S3ObjectStoreTest, ListingFollowsContinuationTokensAndStartsAfterOnTheServer) {
+  auto store = S3ObjectStore::Open(prefix_, server_->options());
+  ASSERT_TRUE(store.ok()) << store.status();
+  (*store)->set_list_page_size(2);
+  std::vector<std::string> expected;
+  for (int v = 0; v < 7; ++v) {
+    const std::string path = "_delta_log/0000000000000000000" + std::to_string(v) + ".json";
+    ASSERT_TRUE((*store)->WriteIfAbsent(path, "{}").ok());
+    expected.push_back(path);
+  }
+  auto all = (*store)->List("_delta_log");
+  ASSERT_TRUE(all.ok()) << all.status();
+  std::vector<std::string> listed;
+  for (const ObjectInfo& o : *all) listed.push_back(o.path);
+  EXPECT_EQ(listed, expected);
+
+  auto tail = (*store)->List("_delta_log", "_delta_log/00000000000000000004.json");
+  ASSERT_TRUE(tail.ok()) << tail.status();
+  ASSERT_EQ(tail->size(), 2u);
+  EXPECT_EQ((*tail)[0].path, "_delta_log/00000000000000000005.json");
+  EXPECT_EQ((*tail)[1].path, "_delta_log/00000000000000000006.json");
+}
+
+TEST_F(S3ObjectStoreTest, FolderMarkersFromOtherToolsAreNotObjects) {
+  auto store = S3ObjectStore::Open(prefix_, server_->options());
+  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_TRUE((*store)->Write("gold/t/part-0.parquet", "p").ok());
+  // Arrow's CreateDir writes an empty "gold/t/empty/" key, as Spark and the
+  // S3 console do.
+  ASSERT_TRUE((*store)->arrow_filesystem()->CreateDir((*store)->ArrowPath("gold/t/empty"), false).ok());
+  auto all = (*store)->ListRecursive("gold");
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].path, "gold/t/part-0.parquet");
 }
 
 TEST(MinioServerTest, AMissingBinaryFailsWithInstructionsToRunSetup) {
