@@ -172,3 +172,28 @@ TEST(DeserializeModelTest, RejectsWhatIsNotAModel) {
 
 }  // namespace
 }  // namespace medallion::ml
+
+namespace medallion::ml {
+namespace {
+
+TEST(XGBoostModelTest, ReadsTheArrayBaseScoreOfNewerXGBoost) {
+  Linear data(200, 0.2);
+  auto model = CreateModel("xgboost", {{"num_boost_round", 10}});
+  ASSERT_TRUE((*model)->Fit(data.x, data.y).ok());
+  auto bytes = (*model)->Serialize();
+  ASSERT_TRUE(bytes.ok());
+  // XGBoost >= 2 writes "[<value>]"; the value itself is unchanged.
+  auto doc = nlohmann::json::parse(*bytes);
+  auto& base_score = doc["learner"]["learner_model_param"]["base_score"];
+  ASSERT_TRUE(base_score.is_string());
+  base_score = "[" + base_score.get<std::string>() + "]";
+  auto newer = DeserializeModel(doc.dump());
+  ASSERT_TRUE(newer.ok()) << newer.status();
+  EXPECT_EQ(*(*newer)->Predict(data.x), *(*model)->Predict(data.x));
+
+  base_score = "[1E0,2E0]";
+  EXPECT_EQ(DeserializeModel(doc.dump()).status().code(), StatusCode::kNotImplemented);
+}
+
+}  // namespace
+}  // namespace medallion::ml

@@ -117,7 +117,36 @@ Result<std::string> XGBoostModel::Serialize() const {
   return std::string(bytes, length);
 }
 
-Result<std::unique_ptr<Model>> XGBoostModel::FromJsonBytes(std::string_view bytes) {
+namespace {
+
+// XGBoost >= 2 writes base_score as a one-element array ("[7.6E1]", one entry
+// per target). Debian's 1.7 reads that without complaint as a wrong scalar and
+// then every prediction is off by the base score, so the array is turned back
+// into the scalar 1.7 understands. Multi-target models are refused.
+Result<std::string> DowngradeBaseScore(std::string_view bytes) {
+  auto doc = nlohmann::json::parse(bytes, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return Status::Corruption("xgboost model is not valid JSON");
+  auto* param = doc.contains("learner") && doc["learner"].contains("learner_model_param")
+                    ? &doc["learner"]["learner_model_param"]
+                    : nullptr;
+  if (param == nullptr || !param->contains("base_score") || !(*param)["base_score"].is_string()) {
+    return std::string(bytes);
+  }
+  std::string base_score = (*param)["base_score"].get<std::string>();
+  if (base_score.empty() || base_score.front() != '[') return std::string(bytes);
+  if (base_score.back() != ']' || base_score.find(',') != std::string::npos) {
+    return Status::NotImplemented("xgboost model has base_score " + base_score +
+                                  "; only single-target models are supported");
+  }
+  (*param)["base_score"] = base_score.substr(1, base_score.size() - 2);
+  return doc.dump();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Model>> XGBoostModel::FromJsonBytes(std::string_view original) {
+  MEDALLION_ASSIGN_OR_RETURN(std::string compatible, DowngradeBaseScore(original));
+  std::string_view bytes = compatible;
   BoosterHandle handle = nullptr;
   XGB_CHECK(XGBoosterCreate(nullptr, 0, &handle));
   auto model = std::unique_ptr<XGBoostModel>(new XGBoostModel(nlohmann::json::object()));
