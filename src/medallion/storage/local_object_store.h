@@ -7,6 +7,8 @@
 // renameat2(RENAME_NOREPLACE), or link()+unlink() where the filesystem does
 // not support that flag). Either way readers see the old object, no object,
 // or the whole new object, never a prefix of it.
+//
+// Thread-safe, and safe across processes sharing the directory.
 #pragma once
 
 #include <memory>

@@ -110,8 +110,11 @@ std::string S3HttpClient::ObjectUri(const std::string& key) const { return "s3:/
 Result<S3Response> S3HttpClient::Send(std::string_view method, const std::string& key, std::string_view body,
                                       const std::vector<std::string>& extra_headers, const std::string& query) const {
   EnsureCurlInitialized();
-  CurlHandle curl(curl_easy_init(), &curl_easy_cleanup);
+  // One handle per thread, reset between requests: reset keeps the
+  // connection cache, so a burst of log reads reuses one TCP/TLS connection.
+  thread_local CurlHandle curl(curl_easy_init(), &curl_easy_cleanup);
   if (!curl) return Status::Internal("curl_easy_init failed");
+  curl_easy_reset(curl.get());
 
   // The payload hash is signed, so S3 rejects a body damaged in transit even
   // over plain http (curl uses this header's value in the signature).
