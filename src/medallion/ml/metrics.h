@@ -51,7 +51,8 @@ Result<ClassificationMetrics> ComputeClassificationMetrics(std::span<const doubl
                                                            std::span<const double> scores, double threshold = 0.5);
 
 // The baseline a classifier must beat: always predict the training majority
-// class (a constant score, so AUC 0.5), scored on `test_labels`.
+// class (a constant score, so AUC 0.5; a tie goes to class 0), scored on
+// `test_labels`.
 Result<ClassificationMetrics> MajorityClassBaseline(std::span<const double> train_labels,
                                                     std::span<const double> test_labels);
 
