@@ -52,6 +52,24 @@ std::optional<ParamError> CheckBounds(const ParamSpec& spec, double v) {
 
 }  // namespace
 
+ParamSpec PathParam(std::string name, std::string description) {
+  ParamSpec spec;
+  spec.name = std::move(name);
+  spec.in = ParamIn::kPath;
+  spec.required = true;
+  spec.description = std::move(description);
+  return spec;
+}
+
+ParamSpec QueryParam(std::string name, ParamType type, bool required, std::string description) {
+  ParamSpec spec;
+  spec.name = std::move(name);
+  spec.type = type;
+  spec.required = required;
+  spec.description = std::move(description);
+  return spec;
+}
+
 nlohmann::json ParamSpec::Schema() const {
   nlohmann::json schema;
   switch (type) {

@@ -35,6 +35,9 @@ struct ParamSpec {
   nlohmann::json Schema() const;
 };
 
+ParamSpec PathParam(std::string name, std::string description = "");
+ParamSpec QueryParam(std::string name, ParamType type, bool required = false, std::string description = "");
+
 using ParamValue = std::variant<std::string, int64_t, double, bool>;
 
 // Validated values by name. A date is kept as its "YYYY-MM-DD" string.

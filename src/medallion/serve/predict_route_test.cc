@@ -1,0 +1,101 @@
+#include "medallion/serve/predict_route.h"
+
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+namespace medallion::serve {
+namespace {
+
+// A test double: predicts price * quantity, treating a missing value as 0.
+class ProductPredictor : public Predictor {
+ public:
+  ModelInfo model() const override { return {"demand_xgb", "3"}; }
+  std::vector<std::string> feature_names() const override { return {"price", "quantity"}; }
+  Result<std::vector<double>> Predict(const FeatureMatrix& m) const override {
+    std::vector<double> out;
+    for (size_t r = 0; r < m.num_rows; ++r) {
+      double p = std::isnan(m.at(r, 0)) ? 0 : m.at(r, 0);
+      double q = std::isnan(m.at(r, 1)) ? 0 : m.at(r, 1);
+      out.push_back(p * q);
+    }
+    return out;
+  }
+};
+
+Request Post(std::string body) {
+  Request r;
+  r.method = Method::kPost;
+  r.path = "/api/v1/predict";
+  r.body = std::move(body);
+  return r;
+}
+
+class PredictRouteTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(AddPredictRoute(router_, slot_).ok()); }
+  nlohmann::json Error(const Response& r) { return nlohmann::json::parse(r.body)["error"]; }
+
+  Router router_;
+  std::shared_ptr<PredictorSlot> slot_ = std::make_shared<PredictorSlot>();
+};
+
+TEST_F(PredictRouteTest, PredictsWithTheChampion) {
+  slot_->Set(std::make_shared<ProductPredictor>());
+  auto d = router_.Dispatch(Post(R"({"rows": [{"price": 2.5, "quantity": 4}, {"quantity": 3}, {"price": null}]})"));
+  ASSERT_EQ(d.response.status, 200) << d.response.body;
+  auto body = nlohmann::json::parse(d.response.body);
+  EXPECT_EQ(body["model"], (nlohmann::json{{"name", "demand_xgb"}, {"version", "3"}}));
+  EXPECT_EQ(body["predictions"], (nlohmann::json{10.0, 0.0, 0.0}));
+}
+
+TEST_F(PredictRouteTest, NoChampionIs503AfterValidation) {
+  EXPECT_EQ(router_.Dispatch(Post(R"({"rows": [{"x": 1}]})")).response.status, 503);
+  EXPECT_EQ(router_.Dispatch(Post(R"({"rows": [{"x": "1"}]})")).response.status, 400);
+}
+
+TEST_F(PredictRouteTest, BadBodiesNameTheField) {
+  slot_->Set(std::make_shared<ProductPredictor>());
+  struct Case {
+    const char* body;
+    int status;
+    const char* field;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"{not json", 400, "body"},
+           {"[]", 400, "body"},
+           {"{}", 400, "rows"},
+           {R"({"rows": {}})", 400, "rows"},
+           {R"({"rows": []})", 400, "rows"},
+           {R"({"rows": [{}], "extra": 1})", 400, "extra"},
+           {R"({"rows": [{"price": 1}, 7]})", 400, "rows[1]"},
+           {R"({"rows": [{"price": "cheap"}]})", 400, "rows[0].price"},
+           {R"({"rows": [{"price": 1, "pirce": 2}]})", 400, "rows[0].pirce"},
+           {R"({"rows": [{"price": 1e300}]})", 400, "rows[0].price"},
+       }) {
+    Response r = router_.Dispatch(Post(c.body)).response;
+    EXPECT_EQ(r.status, c.status) << c.body;
+    EXPECT_EQ(Error(r)["field"], c.field) << c.body;
+  }
+}
+
+TEST_F(PredictRouteTest, MoreThan1000RowsIs413) {
+  std::string body = R"({"rows": [)";
+  for (int i = 0; i < 1001; ++i) body += (i ? "," : "") + std::string(R"({"price": 1})");
+  body += "]}";
+  Response r = router_.Dispatch(Post(body)).response;
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(Error(r)["field"], "rows");
+}
+
+TEST_F(PredictRouteTest, SchemaFollowsTheChampionsFeatures) {
+  EXPECT_TRUE(PredictRequestSchema(*slot_)["properties"]["rows"]["items"]["additionalProperties"].is_object());
+  slot_->Set(std::make_shared<ProductPredictor>());
+  auto items = PredictRequestSchema(*slot_)["properties"]["rows"]["items"];
+  EXPECT_EQ(items["additionalProperties"], false);
+  EXPECT_TRUE(items["properties"].contains("price"));
+  EXPECT_TRUE(items["properties"].contains("quantity"));
+}
+
+}  // namespace
+}  // namespace medallion::serve
