@@ -308,8 +308,11 @@ std::vector<PartitionLag> KafkaSource::Lag() const {
     PartitionLag l;
     l.partition = list->elems[i].partition;
     l.committed = list->elems[i].offset >= 0 ? list->elems[i].offset : -1;
+    // Watermarks are cached from fetch responses: unknown (negative) until
+    // the first fetch of the partition returns.
     if (rd_kafka_get_watermark_offsets(rk_.get(), options_.topic.c_str(), l.partition, &l.low, &l.high) ==
-        RD_KAFKA_RESP_ERR_NO_ERROR) {
+            RD_KAFKA_RESP_ERR_NO_ERROR &&
+        l.low >= 0 && l.high >= 0) {
       out.push_back(l);
     }
   }

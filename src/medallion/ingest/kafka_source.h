@@ -89,7 +89,9 @@ class KafkaSource {
   const IngestCounters& counters() const { return counters_; }
   const KafkaSourceOptions& options() const { return options_; }
 
-  // Per assigned partition: consumer position vs cached watermarks.
+  // Per assigned partition: consumer position (in `committed`, -1 before the
+  // first record) vs the watermarks cached from fetches. Partitions not yet
+  // fetched are left out.
   std::vector<PartitionLag> Lag() const;
 
  private:
