@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
 
   AddTableCommands(app, ctx);
   AddMlCommands(app, ctx);
+  AddQualityCommands(app, ctx);
 
   try {
     app.parse(argc, argv);
