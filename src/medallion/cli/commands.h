@@ -30,6 +30,7 @@ int ReportError(const Status& status);
 
 void AddTableCommands(CLI::App& app, CommandContext& ctx);
 void AddMlCommands(CLI::App& app, CommandContext& ctx);
+void AddProduceCommands(CLI::App& app, CommandContext& ctx);
 void AddQualityCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace medallion::cli

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
 
   AddTableCommands(app, ctx);
   AddMlCommands(app, ctx);
+  AddProduceCommands(app, ctx);
   AddQualityCommands(app, ctx);
 
   try {
