@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <functional>
 #include <string>
 
 #include "medallion/common/status.h"
@@ -19,9 +20,13 @@ struct GlobalOptions {
 };
 
 // Where a subcommand's outcome goes: main() returns it.
+// A subcommand's callback stores its work in `run`; main() runs it after the
+// whole command line is parsed and logging is set up, and returns its exit
+// code. (Older commands set `exit_code` directly from their callback.)
 struct CommandContext {
   GlobalOptions globals;
   int exit_code = 0;
+  std::function<int()> run;
 };
 
 // Prints "medallion: error: <status>" on stderr and returns exit code 1
@@ -32,5 +37,6 @@ void AddTableCommands(CLI::App& app, CommandContext& ctx);
 void AddMlCommands(CLI::App& app, CommandContext& ctx);
 void AddProduceCommands(CLI::App& app, CommandContext& ctx);
 void AddQualityCommands(CLI::App& app, CommandContext& ctx);
+void AddServeCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace medallion::cli

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "medallion/cli/commands.h"
+#include "medallion/common/logging.h"
 
 int main(int argc, char** argv) {
   using namespace medallion::cli;
@@ -22,11 +23,16 @@ int main(int argc, char** argv) {
   AddMlCommands(app, ctx);
   AddProduceCommands(app, ctx);
   AddQualityCommands(app, ctx);
+  AddServeCommands(app, ctx);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  return ctx.exit_code;
+  if (!ctx.run) return ctx.exit_code;
+  auto format = medallion::ParseLogFormat(ctx.globals.log_format);
+  if (!format.ok()) return ReportError(format.status());
+  if (auto st = medallion::InitLogging(*format, ctx.globals.log_level); !st.ok()) return ReportError(st);
+  return ctx.run();
 }

@@ -1,0 +1,167 @@
+#include "medallion/delta/data_writer.h"
+
+#include <arrow/api.h>
+#include <arrow/compute/api.h>
+#include <arrow/filesystem/filesystem.h>
+#include <arrow/io/interfaces.h>
+#include <fmt/format.h>
+#include <parquet/arrow/writer.h>
+#include <parquet/properties.h>
+
+#include <chrono>
+#include <random>
+
+#include "medallion/common/arrow_compute.h"
+#include "medallion/common/arrow_status.h"
+#include "medallion/delta/partition.h"
+#include "medallion/delta/schema.h"
+#include "medallion/delta/stats.h"
+#include "medallion/delta/uuid.h"
+
+namespace medallion::delta {
+
+namespace {
+
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<arrow::Compression::type> CompressionFromName(const std::string& name) {
+  if (name == "snappy") return arrow::Compression::SNAPPY;
+  if (name == "zstd") return arrow::Compression::ZSTD;
+  if (name == "none" || name == "uncompressed") return arrow::Compression::UNCOMPRESSED;
+  return Status::InvalidArgument(fmt::format("unknown compression '{}' (snappy, zstd, none)", name));
+}
+
+std::string FileSuffix(const std::string& compression) {
+  if (compression == "snappy") return ".snappy.parquet";
+  if (compression == "zstd") return ".zstd.parquet";
+  return ".parquet";
+}
+
+// Rough in-memory bytes per row, to cut files near the target size (Parquet
+// compresses, so files come out smaller than the target, never larger).
+int64_t ApproxBytesPerRow(const arrow::Table& t) {
+  if (t.num_rows() == 0) return 1;
+  int64_t bytes = 0;
+  for (const auto& column : t.columns()) {
+    for (const auto& chunk : column->chunks()) {
+      for (const auto& buffer : chunk->data()->buffers) {
+        if (buffer) bytes += buffer->size();
+      }
+      for (const auto& child : chunk->data()->child_data) {
+        for (const auto& buffer : child->buffers) {
+          if (buffer) bytes += buffer->size();
+        }
+      }
+    }
+  }
+  return std::max<int64_t>(1, bytes / t.num_rows());
+}
+
+Result<AddFile> WriteOneFile(storage::ObjectStore& store, const std::shared_ptr<arrow::Table>& rows,
+                             const std::string& relative_path, const PartitionValues& values,
+                             const DataWriterOptions& options, arrow::Compression::type codec) {
+  auto fs = store.arrow_filesystem();
+  const std::string target = store.ArrowPath(relative_path);
+  if (fs->type_name() == "local") {
+    // Object stores have no directories; a local disk needs the partition's.
+    MEDALLION_RETURN_IF_ARROW_ERROR(fs->CreateDir(target.substr(0, target.rfind('/')), /*recursive=*/true));
+  }
+  MEDALLION_ASSIGN_OR_RETURN_ARROW(auto out, fs->OpenOutputStream(target));
+  auto props = parquet::WriterProperties::Builder()
+                   .compression(codec)
+                   ->max_row_group_length(options.max_row_group_rows)
+                   ->created_by("medallion 0.1.0")
+                   ->build();
+  auto arrow_props = parquet::ArrowWriterProperties::Builder().coerce_timestamps(arrow::TimeUnit::MICRO)->build();
+  MEDALLION_RETURN_IF_ARROW_ERROR(
+      parquet::arrow::WriteTable(*rows, arrow::default_memory_pool(), out, options.max_row_group_rows, props,
+                                 arrow_props));
+  MEDALLION_ASSIGN_OR_RETURN_ARROW(int64_t size, out->Tell());
+  MEDALLION_RETURN_IF_ARROW_ERROR(out->Close());
+  AddFile add;
+  add.path = EncodeUriPath(relative_path);
+  add.partition_values = values;
+  add.size = size;
+  add.modification_time = NowMillis();
+  add.data_change = options.data_change;
+  MEDALLION_ASSIGN_OR_RETURN(std::string stats, ComputeStatsJson(*rows, options.max_indexed_columns));
+  add.stats = std::move(stats);
+  return add;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<arrow::Table>> ConformToSchema(const std::shared_ptr<arrow::Table>& data,
+                                                      const std::shared_ptr<arrow::Schema>& table_schema) {
+  MEDALLION_RETURN_IF_ERROR(EnsureArrowComputeReady());
+  for (const auto& field : data->schema()->fields()) {
+    if (table_schema->GetFieldIndex(field->name()) < 0) {
+      return Status::InvalidArgument(
+          fmt::format("column '{}' is not in the table schema (table columns: {})", field->name(),
+                      fmt::join(table_schema->field_names(), ", ")));
+    }
+  }
+  arrow::ChunkedArrayVector columns;
+  for (const auto& field : table_schema->fields()) {
+    auto column = data->GetColumnByName(field->name());
+    if (!column) {
+      if (!field->nullable()) {
+        return Status::InvalidArgument(fmt::format("non-nullable column '{}' is missing from the data", field->name()));
+      }
+      MEDALLION_ASSIGN_OR_RETURN_ARROW(auto nulls, arrow::MakeArrayOfNull(field->type(), data->num_rows()));
+      columns.push_back(std::make_shared<arrow::ChunkedArray>(nulls));
+      continue;
+    }
+    if (!field->nullable() && column->null_count() > 0) {
+      return Status::InvalidArgument(
+          fmt::format("column '{}' is not nullable but has {} nulls", field->name(), column->null_count()));
+    }
+    if (column->type()->Equals(*field->type())) {
+      columns.push_back(column);
+      continue;
+    }
+    // Only accept a cast when both sides map to the same Delta type, so an
+    // append can never silently change a column's meaning.
+    auto data_delta = SchemaToSparkJson(*arrow::schema({arrow::field("c", column->type())}));
+    auto table_delta = SchemaToSparkJson(*arrow::schema({arrow::field("c", field->type())}));
+    if (!data_delta.ok() || !table_delta.ok() || *data_delta != *table_delta) {
+      return Status::InvalidArgument(fmt::format("column '{}' has type {} but the table expects {}", field->name(),
+                                                 column->type()->ToString(), field->type()->ToString()));
+    }
+    MEDALLION_ASSIGN_OR_RETURN_ARROW(arrow::Datum cast, arrow::compute::Cast(column, field->type()));
+    columns.push_back(cast.chunked_array());
+  }
+  return arrow::Table::Make(table_schema, columns, data->num_rows());
+}
+
+Result<std::vector<AddFile>> WriteDataFiles(storage::ObjectStore& store, const std::shared_ptr<arrow::Table>& data,
+                                            const std::vector<std::string>& partition_columns,
+                                            const DataWriterOptions& options) {
+  MEDALLION_ASSIGN_OR_RETURN(auto codec, CompressionFromName(options.compression));
+  std::vector<AddFile> adds;
+  if (data->num_rows() == 0) return adds;
+  MEDALLION_ASSIGN_OR_RETURN(auto slices, SplitByPartition(data, partition_columns));
+  for (auto& slice : slices) {
+    std::shared_ptr<arrow::Table> rows = slice.rows;
+    for (const auto& column : partition_columns) {
+      int index = rows->schema()->GetFieldIndex(column);
+      MEDALLION_ASSIGN_OR_RETURN_ARROW(rows, rows->RemoveColumn(index));
+    }
+    const std::string dir = PartitionDirectory(partition_columns, slice.values);
+    const int64_t rows_per_file =
+        std::max<int64_t>(1, options.target_file_size_bytes / ApproxBytesPerRow(*rows));
+    for (int64_t offset = 0; offset < rows->num_rows(); offset += rows_per_file) {
+      auto part = rows->Slice(offset, rows_per_file);
+      std::string name = fmt::format("part-{:05d}-{}-c000{}", adds.size(), NewUuid(), FileSuffix(options.compression));
+      std::string path = dir.empty() ? name : dir + "/" + name;
+      MEDALLION_ASSIGN_OR_RETURN(AddFile add, WriteOneFile(store, part, path, slice.values, options, codec));
+      adds.push_back(std::move(add));
+    }
+  }
+  return adds;
+}
+
+}  // namespace medallion::delta
