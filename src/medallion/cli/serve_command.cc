@@ -76,7 +76,7 @@ void AddServeCommands(CLI::App& app, CommandContext& ctx) {
   serve->add_option("--port", flags->port, "Port (default 8080; 0 picks a free one)");
   serve->add_option("--threads", flags->threads, "Worker threads (default: one per core)");
   serve->add_option("--static-dir", flags->static_dir, "Dashboard files to serve (e.g. web/dist)");
-  serve->callback([flags, &ctx] { ctx.exit_code = RunServe(ctx.globals, *flags); });
+  serve->callback([flags, &ctx] { ctx.run = [flags, &ctx] { return RunServe(ctx.globals, *flags); }; });
 }
 
 }  // namespace medallion::cli
