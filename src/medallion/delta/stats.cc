@@ -51,7 +51,9 @@ json BoundToJson(const arrow::Scalar& s, bool is_max) {
     case arrow::Type::TIMESTAMP: {
       const auto& type = static_cast<const arrow::TimestampType&>(*s.type);
       int64_t micros = ToMicros(static_cast<const arrow::TimestampScalar&>(s).value, type.unit());
-      return FormatStatsTimestamp(micros, is_max);
+      // Truncated to milliseconds, exactly as Spark writes them; readers
+      // (Spark, delta-rs, our PlanScan) widen a max by 1 ms when skipping.
+      return FormatStatsTimestamp(micros, /*round_up=*/false);
     }
     case arrow::Type::STRING:
     case arrow::Type::LARGE_STRING: {
