@@ -16,7 +16,7 @@ TEST(OpenApi, DescribesEveryRegisteredRoute) {
   promote.path = "/api/v1/models/{name}/promote";
   promote.operation_id = "promote_model";
   promote.admin = true;
-  ParamSpec namePathParam("name");
+  ParamSpec name = PathParam("name");
   promote.params = {name};
   promote.responses = {{200, "Promoted"}};
   ASSERT_TRUE((*router)->Add(promote, [](const Request&) { return JsonResponse(200, {}); }).ok());

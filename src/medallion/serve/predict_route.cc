@@ -29,7 +29,9 @@ std::variant<FeatureMatrix, BodyError> ParsePredictBody(std::string_view body,
   if (!rows.is_array()) return Invalid("must be an array of objects", "rows");
   if (rows.empty()) return Invalid("must hold at least one row", "rows");
   if (rows.size() > kMaxPredictRows) {
-    return BodyError{413, "too_many_rows",
+    // 400, not 413: the bytes fit, the request breaks a documented rule
+    // (maxItems), and clients treat 400 as "fix the request".
+    return BodyError{400, "too_many_rows",
                      "at most " + std::to_string(kMaxPredictRows) + " rows per request, got " +
                          std::to_string(rows.size()),
                      "rows"};

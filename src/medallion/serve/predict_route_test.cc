@@ -79,12 +79,13 @@ TEST_F(PredictRouteTest, BadBodiesNameTheField) {
   }
 }
 
-TEST_F(PredictRouteTest, MoreThan1000RowsIs413) {
+TEST_F(PredictRouteTest, MoreThan1000RowsIs400NamingRows) {
   std::string body = R"({"rows": [)";
   for (int i = 0; i < 1001; ++i) body += (i ? "," : "") + std::string(R"({"price": 1})");
   body += "]}";
   Response r = router_.Dispatch(Post(body)).response;
-  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(Error(r)["code"], "too_many_rows");
   EXPECT_EQ(Error(r)["field"], "rows");
 }
 
