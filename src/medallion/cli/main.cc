@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // Help and version exit 0; every bad flag or value exits 2, as CLI tools do.
+    return app.exit(e) == 0 ? 0 : 2;
   }
   if (!ctx.run) return ctx.exit_code;
   auto format = medallion::ParseLogFormat(ctx.globals.log_format);
