@@ -68,7 +68,10 @@ class IngestLoopTest : public ::testing::Test {
 
   std::unique_ptr<KafkaSource> Source(InMemoryOffsetStore* store) {
     auto s = KafkaSource::Open({.bootstrap = cluster_->bootstrap(), .group_id = "g", .topic = "orders",
-                                .max_batch_records = 200, .max_batch_wait = 300ms},
+                                .max_batch_records = 200, .max_batch_wait = 300ms,
+                                // The mock coordinator waits a session timeout for a departed
+                                // member before the next join completes: keep it short here.
+                                .extra = {{"session.timeout.ms", "3000"}}},
                                store);
     EXPECT_TRUE(s.ok()) << s.status();
     return std::move(*s);
