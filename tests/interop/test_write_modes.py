@@ -155,3 +155,31 @@ def test_time_travel_by_timestamp(medallion, tmp_path, inputs):
     at_v2 = history[2].astimezone(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     assert canonical_rows(medallion.scan(loc, timestamp=at_v2)) == rows_of([0, 1], rows=10)
     assert canonical_rows(medallion.scan(loc, version=2)) == rows_of([0, 1], rows=10)
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_reads_overwrites_optimize_and_tombstones_in_a_checkpoint(spark, medallion, tmp_path, inputs):
+    """remove actions, dataChange=false rewrites and a checkpoint that carries
+    tombstones: the parts of medallion's log that plain appends never use."""
+    from tabledata import spark_rows
+
+    loc = local_location(tmp_path / "tombstones")
+    medallion.create(loc, SCHEMA_FLAG, partition_by=["country"])
+    for b in range(4):
+        medallion.append(loc, inputs(make_table(b, 20)))
+    medallion.append(loc, inputs(make_table(10, 8, countries=("us",))), mode="overwrite")
+    medallion.run("table", "optimize", loc.uri)
+    medallion.run("table", "checkpoint", loc.uri)
+    version = delta_log.commit_versions(loc)[-1]
+    assert delta_log.last_checkpoint(loc)["version"] == version
+    removes = [r for r in delta_log.read_checkpoint(loc, version).column("remove").to_pylist() if r is not None]
+    assert removes, "the checkpoint should carry the tombstones of the overwrite and the optimize"
+
+    want = sorted([r for r in rows_of(range(4), rows=20) if r[COUNTRY] != "us"] +
+                  rows_of([10], rows=8, countries=("us",)), key=lambda r: r[0])
+    assert canonical_rows(medallion.scan(loc)) == want
+    assert delta_rs_rows(loc) == want
+    assert spark_rows(spark.read.format("delta").load(loc.uri)) == want
+    # Spark can also time-travel to before the overwrite on this log.
+    assert spark_rows(spark.read.format("delta").option("versionAsOf", 4).load(loc.uri)) == rows_of(range(4), rows=20)
