@@ -1,0 +1,93 @@
+#include "medallion/ingest/delta_bronze.h"
+
+#include <arrow/api.h>
+
+#include "medallion/common/arrow_status.h"
+#include "medallion/delta/table.h"
+#include "medallion/ingest/bronze_schema.h"
+
+namespace medallion::ingest {
+
+namespace {
+
+Result<std::shared_ptr<delta::Table>> OpenOrCreate(const std::string& uri, std::shared_ptr<arrow::Schema> schema,
+                                                   const std::string& partition_column) {
+  MEDALLION_ASSIGN_OR_RETURN(auto store, storage::OpenObjectStore(uri));
+  delta::CreateOptions create;
+  create.schema = std::move(schema);
+  create.partition_columns = {partition_column};
+  return delta::Table::OpenOrCreate(store, create);
+}
+
+}  // namespace
+
+Result<std::shared_ptr<delta::Table>> OpenBronzeTable(const std::string& uri) {
+  return OpenOrCreate(uri, BronzeSchema(), std::string(kBronzePartitionColumn));
+}
+
+Result<std::shared_ptr<delta::Table>> OpenDeadLetterTable(const std::string& uri) {
+  return OpenOrCreate(uri, DeadLetterSchema(), "failed_date");
+}
+
+Result<std::optional<int64_t>> DeltaOffsetStore::LastWritten(const std::string& app_id) {
+  std::lock_guard lock(mu_);
+  MEDALLION_ASSIGN_OR_RETURN(auto snapshot, bronze_->Refresh());
+  const std::optional<int64_t> v = snapshot->TxnVersion(app_id);
+  known_[app_id] = v;
+  return v;
+}
+
+std::optional<int64_t> DeltaOffsetStore::Known(const std::string& app_id) {
+  std::lock_guard lock(mu_);
+  auto it = known_.find(app_id);
+  return it == known_.end() ? std::nullopt : it->second;
+}
+
+void DeltaOffsetStore::SetKnown(const std::string& app_id, int64_t version) {
+  std::lock_guard lock(mu_);
+  known_[app_id] = version;
+}
+
+DeltaBronzeSink::DeltaBronzeSink(std::shared_ptr<delta::Table> bronze, std::shared_ptr<delta::Table> dead_letters,
+                                 DeltaOffsetStore* offsets, std::string group, std::string topic)
+    : bronze_(std::move(bronze)),
+      dead_letters_(std::move(dead_letters)),
+      offsets_(offsets),
+      group_(std::move(group)),
+      topic_(std::move(topic)) {}
+
+Status DeltaBronzeSink::Write(const BronzeBatch& batch) {
+  if (batch.empty()) return Status::OK();
+  delta::WriteOptions options;
+  for (const auto& r : batch.partitions) {
+    const std::string app_id = KafkaAppId(group_, topic_, r.partition);
+    options.txns.push_back(delta::Txn{app_id, r.last_offset, std::nullopt});
+    options.expected_txns[app_id] = offsets_->Known(app_id);
+  }
+  if (batch.dead_letters->num_rows() > 0) {
+    if (!dead_letters_) {
+      return Status::InvalidArgument(std::to_string(batch.dead_letters->num_rows()) +
+                                     " records of '" + topic_ + "' need a dead-letter table");
+    }
+    // Same txn rule on the dead-letter table: a retry after a crash between
+    // the two commits finds its own txn there and skips the rewrite.
+    MEDALLION_ASSIGN_OR_RETURN(auto dl_snapshot, dead_letters_->Refresh());
+    bool already = true;
+    for (const auto& t : options.txns) {
+      const auto v = dl_snapshot->TxnVersion(t.app_id);
+      if (!v || *v < t.version) already = false;
+    }
+    if (!already) {
+      delta::WriteOptions dl;
+      dl.txns = options.txns;
+      MEDALLION_ASSIGN_OR_RETURN_ARROW(auto table, arrow::Table::FromRecordBatches({batch.dead_letters}));
+      MEDALLION_RETURN_IF_ERROR(dead_letters_->Append(table, dl).status());
+    }
+  }
+  MEDALLION_ASSIGN_OR_RETURN_ARROW(auto table, arrow::Table::FromRecordBatches({batch.records}));
+  MEDALLION_RETURN_IF_ERROR(bronze_->Append(table, options).status());
+  for (const auto& t : options.txns) offsets_->SetKnown(t.app_id, t.version);
+  return Status::OK();
+}
+
+}  // namespace medallion::ingest
