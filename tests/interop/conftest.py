@@ -100,8 +100,14 @@ def spark(tmp_path_factory):
         .config("spark.sql.warehouse.dir", str(scratch / "warehouse"))
         .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={scratch}")
     )
-    builder = configure_spark_with_delta_pip(builder).config("spark.jars.packages", delta_spark_package())
-    session = builder.getOrCreate()
+    package = delta_spark_package()
+    builder = configure_spark_with_delta_pip(builder).config("spark.jars.packages", package)
+    try:
+        session = builder.getOrCreate()
+    except Exception as e:  # the JVM's own output (ivy resolution report) is above in the log
+        pytest.fail(f"Spark with {package} did not start ({type(e).__name__}: {e}); the jar is resolved "
+                    f"through ivy into {REPO_ROOT / '.cache' / 'ivy'} and needs Maven Central the first time",
+                    pytrace=False)
     session.sparkContext.setLogLevel("ERROR")
     print(f"\nSpark session with Delta started in {time.monotonic() - started:.1f} s", file=sys.stderr)
     yield session
