@@ -36,6 +36,7 @@ int ReportError(const Status& status);
 void AddTableCommands(CLI::App& app, CommandContext& ctx);
 void AddMlCommands(CLI::App& app, CommandContext& ctx);
 void AddProduceCommands(CLI::App& app, CommandContext& ctx);
+void AddIngestCommands(CLI::App& app, CommandContext& ctx);
 void AddQualityCommands(CLI::App& app, CommandContext& ctx);
 void AddServeCommands(CLI::App& app, CommandContext& ctx);
 

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   AddTableCommands(app, ctx);
   AddMlCommands(app, ctx);
   AddProduceCommands(app, ctx);
+  AddIngestCommands(app, ctx);
   AddQualityCommands(app, ctx);
   AddServeCommands(app, ctx);
 
