@@ -39,5 +39,6 @@ void AddProduceCommands(CLI::App& app, CommandContext& ctx);
 void AddIngestCommands(CLI::App& app, CommandContext& ctx);
 void AddQualityCommands(CLI::App& app, CommandContext& ctx);
 void AddServeCommands(CLI::App& app, CommandContext& ctx);
+void AddDagCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace medallion::cli

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   AddIngestCommands(app, ctx);
   AddQualityCommands(app, ctx);
   AddServeCommands(app, ctx);
+  AddDagCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -54,11 +54,13 @@ std::string TaskLogPath(const std::string& runs_dir, const std::string& dag, con
 Status DagRunOutcome::ToStatus() const {
   if (ok()) return Status::OK();
   std::vector<std::string> failures;
+  StatusCode code = StatusCode::kInternal;
   for (const auto& t : tasks) {
-    if (t.state == kFailed) failures.push_back(fmt::format("{} failed after {} tries: {}", t.task, t.tries, t.error));
+    if (t.state != kFailed) continue;
+    if (failures.empty() && t.code != StatusCode::kOk) code = t.code;
+    failures.push_back(fmt::format("{} failed after {} tries: {}", t.task, t.tries, t.error));
   }
-  return Status::Internal(
-      fmt::format("dag '{}' for {} failed: {}", dag, logical_date, fmt::join(failures, "; ")));
+  return Status(code, fmt::format("dag '{}' for {} failed: {}", dag, logical_date, fmt::join(failures, "; ")));
 }
 
 Result<std::unique_ptr<Runner>> Runner::Open(RunnerOptions options) {
@@ -178,9 +180,11 @@ Result<TaskOutcome> Runner::RunWithRetries(int64_t run_id, const Dag& dag, const
     if (result.ok()) {
       outcome.state = kSuccess;
       outcome.error.clear();
+      outcome.code = StatusCode::kOk;
       return outcome;
     }
     outcome.error = result.ToString();
+    outcome.code = result.code();
     if (attempt >= max_tries || IsPermanent(result)) return outcome;
     auto delay = task.retry.DelayBefore(attempt + 1);
     spdlog::info("{}.{} {}: retrying in {} ms ({} of {} retries left)", dag.name(), task.name, logical_date,
@@ -209,7 +213,9 @@ Result<DagRunOutcome> Runner::RunDag(const Dag& dag, const std::string& logical_
       }
     }
     if (all_done) {
-      for (const auto& name : order) run.tasks.push_back({name, std::string(kSuccess), 0, true, ""});
+      for (const auto& name : order) {
+        run.tasks.push_back({name, std::string(kSuccess), 0, true, "", StatusCode::kOk});
+      }
       spdlog::info("dag {} {}: already succeeded; nothing to do (--force re-runs it)", dag.name(), logical_date);
       return run;
     }
@@ -227,14 +233,14 @@ Result<DagRunOutcome> Runner::RunDag(const Dag& dag, const std::string& logical_
       std::string reason = fmt::format("upstream task(s) did not succeed: {}", fmt::join(blocked, ", "));
       MEDALLION_RETURN_IF_ERROR(store_->RecordUpstreamFailed(run.run_id, dag.name(), name, logical_date, reason));
       states[name] = kUpstreamFailed;
-      run.tasks.push_back({name, std::string(kUpstreamFailed), 0, false, reason});
+      run.tasks.push_back({name, std::string(kUpstreamFailed), 0, false, reason, StatusCode::kOk});
       continue;
     }
     if (!options_.force) {
       MEDALLION_ASSIGN_OR_RETURN(bool done, store_->HasSucceeded(dag.name(), name, logical_date));
       if (done) {
         states[name] = kSuccess;
-        run.tasks.push_back({name, std::string(kSuccess), 0, true, ""});
+        run.tasks.push_back({name, std::string(kSuccess), 0, true, "", StatusCode::kOk});
         continue;
       }
     }
@@ -264,7 +270,7 @@ Result<TaskOutcome> Runner::RunSingleTask(const Dag& dag, const std::string& tas
     MEDALLION_ASSIGN_OR_RETURN(bool done, store_->HasSucceeded(dag.name(), task, logical_date));
     if (done) {
       spdlog::info("{}.{} {}: already succeeded; nothing to do (--force re-runs it)", dag.name(), task, logical_date);
-      return TaskOutcome{task, std::string(kSuccess), 0, true, ""};
+      return TaskOutcome{task, std::string(kSuccess), 0, true, "", StatusCode::kOk};
     }
   }
   // run_id 0: the try belongs to a run another orchestrator keeps.

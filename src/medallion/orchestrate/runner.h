@@ -37,6 +37,7 @@ struct TaskOutcome {
   int tries = 0;      // tries made by this run (0: skipped or already done)
   bool already_done = false;
   std::string error;  // last try's error
+  StatusCode code = StatusCode::kOk;  // last try's error code
 };
 
 struct DagRunOutcome {
@@ -47,7 +48,8 @@ struct DagRunOutcome {
   std::vector<TaskOutcome> tasks;
 
   bool ok() const { return state == kSuccess; }
-  // OK, or an error naming the date and the tasks that failed.
+  // OK, or an error naming the date and the tasks that failed (with the
+  // first failed task's code).
   Status ToStatus() const;
 };
 
