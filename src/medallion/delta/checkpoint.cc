@@ -117,15 +117,25 @@ arrow::Status AppendMap(arrow::ArrayBuilder* b, const std::optional<MapLike>& v)
 
 // ---- Reading: typed access to struct children by name.
 
+// Children are resolved once per batch, not per row: a checkpoint holds one
+// row per live file, and by-name lookups per field per row used to cost more
+// than decoding the values.
 class StructReader {
  public:
-  explicit StructReader(const std::shared_ptr<arrow::StructArray>& a) : array_(a) {}
-  bool IsValid(int64_t row) const { return array_ && array_->IsValid(row); }
-  std::shared_ptr<arrow::Array> Child(const std::string& name) const {
-    return array_ ? array_->GetFieldByName(name) : nullptr;
+  explicit StructReader(const std::shared_ptr<arrow::StructArray>& a) : array_(a) {
+    if (!array_) return;
+    const auto& type = *array_->struct_type();
+    for (int i = 0; i < type.num_fields(); ++i) children_.emplace_back(type.field(i)->name(), array_->field(i));
   }
-  std::optional<std::string> String(const std::string& name, int64_t row) const {
-    auto c = Child(name);
+  bool IsValid(int64_t row) const { return array_ && array_->IsValid(row); }
+  const arrow::Array* Child(std::string_view name) const {
+    for (const auto& [child_name, child] : children_) {
+      if (child_name == name) return child.get();
+    }
+    return nullptr;
+  }
+  std::optional<std::string> String(std::string_view name, int64_t row) const {
+    const auto* c = Child(name);
     if (!c || c->IsNull(row)) return std::nullopt;
     if (c->type_id() == arrow::Type::STRING) return static_cast<const arrow::StringArray&>(*c).GetString(row);
     if (c->type_id() == arrow::Type::LARGE_STRING) {
@@ -133,45 +143,49 @@ class StructReader {
     }
     return std::nullopt;
   }
-  std::optional<int64_t> Int(const std::string& name, int64_t row) const {
-    auto c = Child(name);
+  std::optional<int64_t> Int(std::string_view name, int64_t row) const {
+    const auto* c = Child(name);
     if (!c || c->IsNull(row)) return std::nullopt;
     if (c->type_id() == arrow::Type::INT64) return static_cast<const arrow::Int64Array&>(*c).Value(row);
     if (c->type_id() == arrow::Type::INT32) return static_cast<const arrow::Int32Array&>(*c).Value(row);
     return std::nullopt;
   }
-  std::optional<bool> Bool(const std::string& name, int64_t row) const {
-    auto c = Child(name);
+  std::optional<bool> Bool(std::string_view name, int64_t row) const {
+    const auto* c = Child(name);
     if (!c || c->IsNull(row) || c->type_id() != arrow::Type::BOOL) return std::nullopt;
     return static_cast<const arrow::BooleanArray&>(*c).Value(row);
   }
-  std::optional<std::vector<std::string>> StringList(const std::string& name, int64_t row) const {
-    auto c = Child(name);
+  std::optional<std::vector<std::string>> StringList(std::string_view name, int64_t row) const {
+    const auto* c = Child(name);
     if (!c || c->IsNull(row) || c->type_id() != arrow::Type::LIST) return std::nullopt;
     const auto& list = static_cast<const arrow::ListArray&>(*c);
-    auto values = std::static_pointer_cast<arrow::StringArray>(list.values());
+    const auto& values = static_cast<const arrow::StringArray&>(*list.values());
     std::vector<std::string> out;
-    for (int64_t i = list.value_offset(row); i < list.value_offset(row + 1); ++i) out.push_back(values->GetString(i));
+    for (int64_t i = list.value_offset(row); i < list.value_offset(row + 1); ++i) out.push_back(values.GetString(i));
     return out;
   }
-  std::optional<PartitionValues> Map(const std::string& name, int64_t row) const {
-    auto c = Child(name);
+  std::optional<PartitionValues> Map(std::string_view name, int64_t row) const {
+    const auto* c = Child(name);
     if (!c || c->IsNull(row) || c->type_id() != arrow::Type::MAP) return std::nullopt;
     const auto& map = static_cast<const arrow::MapArray&>(*c);
-    auto keys = std::static_pointer_cast<arrow::StringArray>(map.keys());
-    auto items = std::static_pointer_cast<arrow::StringArray>(map.items());
+    const auto& keys = static_cast<const arrow::StringArray&>(*map.keys());
+    const auto& items = static_cast<const arrow::StringArray&>(*map.items());
     PartitionValues out;
     for (int64_t i = map.value_offset(row); i < map.value_offset(row + 1); ++i) {
-      out[keys->GetString(i)] = items->IsNull(i) ? std::nullopt : std::optional<std::string>(items->GetString(i));
+      out[keys.GetString(i)] = items.IsNull(i) ? std::nullopt : std::optional<std::string>(items.GetString(i));
     }
     return out;
   }
-  StructReader Struct(const std::string& name) const {
-    return StructReader(std::static_pointer_cast<arrow::StructArray>(Child(name)));
+  StructReader Struct(std::string_view name) const {
+    for (const auto& [child_name, child] : children_) {
+      if (child_name == name) return StructReader(std::static_pointer_cast<arrow::StructArray>(child));
+    }
+    return StructReader(nullptr);
   }
 
  private:
   std::shared_ptr<arrow::StructArray> array_;
+  std::vector<std::pair<std::string, std::shared_ptr<arrow::Array>>> children_;
 };
 
 StringMap ToStringMap(const std::optional<PartitionValues>& m) {
@@ -183,11 +197,11 @@ StringMap ToStringMap(const std::optional<PartitionValues>& m) {
   return out;
 }
 
-Status ReadRows(const arrow::Table& table, std::vector<Action>* out) {
+Status ReadRows(const arrow::RecordBatch& table, std::vector<Action>* out) {
   auto column = [&](const char* name) -> std::shared_ptr<arrow::StructArray> {
     auto c = table.GetColumnByName(name);
-    if (!c || c->num_chunks() == 0) return nullptr;
-    return std::static_pointer_cast<arrow::StructArray>(c->chunk(0));
+    if (!c || c->type_id() != arrow::Type::STRUCT) return nullptr;
+    return std::static_pointer_cast<arrow::StructArray>(c);
   };
   StructReader protocol(column("protocol")), metadata(column("metaData")), txn(column("txn")), add(column("add")),
       remove(column("remove"));
@@ -367,12 +381,21 @@ Result<std::vector<Action>> ReadCheckpointActions(storage::ObjectStore& store, c
     if (!file.ok()) return context(file.status());
     auto reader = FromArrow(parquet::arrow::OpenFile(*file, arrow::default_memory_pool()));
     if (!reader.ok()) return context(Status::Corruption(reader.status().message()));
+    (*reader)->set_use_threads(true);  // columns decode in parallel
     std::shared_ptr<arrow::Table> table;
     auto read = FromArrow((*reader)->ReadTable(&table));
     if (!read.ok()) return context(Status::Corruption(read.message()));
-    auto combined = FromArrow(table->CombineChunks());
-    if (!combined.ok()) return context(combined.status());
-    MEDALLION_RETURN_IF_ERROR(context(ReadRows(**combined, &actions)));
+    // Batches slice the chunks zero-copy; combining them first would copy
+    // every stats string once more.
+    arrow::TableBatchReader batches(*table);
+    while (true) {
+      std::shared_ptr<arrow::RecordBatch> batch;
+      auto next = FromArrow(batches.ReadNext(&batch));
+      if (!next.ok()) return context(next);
+      if (!batch) break;
+      actions.reserve(actions.size() + batch->num_rows());
+      MEDALLION_RETURN_IF_ERROR(context(ReadRows(*batch, &actions)));
+    }
   }
   return actions;
 }
