@@ -72,7 +72,7 @@ def run_medallion(binary: Path, events: Path, workdir: Path, args) -> dict:
     for b in report["benchmarks"]:
         if b.get("run_type") != "iteration":
             continue
-        name = b["run_name"]
+        name = b["run_name"].split("/iterations:")[0]  # drop Google Benchmark's run suffixes
         entry = runs.setdefault(name, {"ms": [], "counters": {}})
         entry["ms"].append(b["real_time"])  # Unit is ms, manual time
         for key in ("rows_per_second", "files", "bytes", "version"):
