@@ -6,7 +6,9 @@ with its outcome, so this file holds no pipeline logic. A sensor waits for
 Bronze to exist and hold data before the first task.
 
 The same tasks and dependencies as `medallion dag graph --dag daily`
-(tests/interop/test_airflow.py checks they agree).
+(tests/interop/test_airflow.py checks they agree). medallion locks a (DAG,
+date) while one of its tasks runs, so two tasks of the same date never run
+at once; a task that finds the date locked fails and Airflow retries it.
 
 Environment (read when Airflow parses this file):
   MEDALLION_BIN            the medallion binary (default: `medallion` on PATH)
