@@ -85,6 +85,16 @@ struct AppendArgs {
   int64_t target_file_size = 128ll << 20;
 };
 
+// Writer defaults come from the config (delta.*); flags given on the command
+// line win.
+Status ApplyWriterConfig(const Config& config, AppendArgs* a, bool compression_flag, bool size_flag) {
+  if (!compression_flag) a->compression = config.GetString("delta.compression", a->compression);
+  if (!size_flag) {
+    MEDALLION_ASSIGN_OR_RETURN(a->target_file_size, config.GetInt("delta.target_file_size_bytes", a->target_file_size));
+  }
+  return Status::OK();
+}
+
 Status RunAppend(const AppendArgs& a) {
   MEDALLION_ASSIGN_OR_RETURN(auto data, ReadInputFile(a.input));
   MEDALLION_ASSIGN_OR_RETURN(auto store, storage::OpenObjectStore(a.uri));
@@ -279,10 +289,16 @@ void AddTableCommands(CLI::App& app, CommandContext& ctx) {
     cmd->add_option("--mode", args->mode, "append, or overwrite (replaces the partitions present in the input)")
         ->check(CLI::IsMember({"append", "overwrite"}));
     cmd->add_option("--repeat", args->repeat, "Write the input N times, one commit each")->check(CLI::PositiveNumber);
-    cmd->add_option("--compression", args->compression, "snappy, zstd or none")
-        ->check(CLI::IsMember({"snappy", "zstd", "none"}));
-    cmd->add_option("--target-file-size", args->target_file_size, "Target data file size in bytes");
-    cmd->callback([&ctx, args] { ctx.run = Guarded([args] { return RunAppend(*args); }); });
+    auto* compression = cmd->add_option("--compression", args->compression, "snappy, zstd or none (config: delta.compression)")
+                            ->check(CLI::IsMember({"snappy", "zstd", "none"}));
+    auto* size = cmd->add_option("--target-file-size", args->target_file_size,
+                                 "Target data file size in bytes (config: delta.target_file_size_bytes)");
+    cmd->callback([&ctx, args, compression, size] {
+      ctx.run = Guarded([&ctx, args, compression, size]() -> Status {
+        MEDALLION_RETURN_IF_ERROR(ApplyWriterConfig(ctx.config, args.get(), compression->count() > 0, size->count() > 0));
+        return RunAppend(*args);
+      });
+    });
   }
   {
     auto args = std::make_shared<DescribeArgs>();
