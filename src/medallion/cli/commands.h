@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 
+#include "medallion/common/config.h"
 #include "medallion/common/status.h"
 
 namespace medallion::cli {
@@ -27,6 +28,8 @@ struct CommandContext {
   GlobalOptions globals;
   int exit_code = 0;
   std::function<int()> run;
+  // medallion.yaml (+ MEDALLION_* env), loaded by main() before `run`.
+  Config config;
 };
 
 // Prints "medallion: error: <status>" on stderr and returns exit code 1

@@ -34,6 +34,9 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   if (!ctx.run) return ctx.exit_code;
+  auto config = medallion::Config::Load(ctx.globals.config_path);
+  if (!config.ok()) return ReportError(config.status());
+  ctx.config = std::move(config).value();
   auto format = medallion::ParseLogFormat(ctx.globals.log_format);
   if (!format.ok()) return ReportError(format.status());
   if (auto st = medallion::InitLogging(*format, ctx.globals.log_level); !st.ok()) return ReportError(st);
