@@ -5,7 +5,10 @@
 #include <arrow/util/value_parsing.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <unordered_map>
+#include <vector>
 
 #include "medallion/common/arrow_compute.h"
 #include "medallion/common/arrow_status.h"
@@ -124,41 +127,91 @@ Result<std::vector<PartitionSlice>> SplitByPartition(const std::shared_ptr<arrow
     strides.push_back(stride);
     stride *= dict_array->dictionary()->length() + 1;  // +1: null gets its own code
   }
-  std::unordered_map<int64_t, std::vector<int64_t>> groups;
-  std::vector<int64_t> order;  // keys in first-seen order, for stable output
+  // Group ordinal of every row, groups numbered in first-seen order so the
+  // output is stable. Small key spaces (the usual: one date column) use a
+  // flat table instead of hashing every row.
+  constexpr int64_t kMaxDenseKeys = 1 << 20;
+  std::vector<int32_t> dense;
+  if (stride <= kMaxDenseKeys) dense.assign(static_cast<size_t>(stride), -1);
+  std::unordered_map<int64_t, int32_t> sparse;
+  std::vector<int64_t> first_rows;  // per group: the row its values come from
+  std::vector<int32_t> group_of_row(static_cast<size_t>(num_rows));
   for (int64_t row = 0; row < num_rows; ++row) {
     int64_t key = 0;
     for (size_t c = 0; c < codes.size(); ++c) {
       int64_t code = codes[c]->IsNull(row) ? dictionaries[c]->length() : codes[c]->Value(row);
       key += code * strides[c];
     }
-    auto [it, inserted] = groups.try_emplace(key);
-    if (inserted) order.push_back(key);
-    it->second.push_back(row);
+    int32_t* slot;
+    if (!dense.empty()) {
+      slot = &dense[static_cast<size_t>(key)];
+    } else {
+      slot = &sparse.try_emplace(key, -1).first->second;
+    }
+    if (*slot < 0) {
+      *slot = static_cast<int32_t>(first_rows.size());
+      first_rows.push_back(row);
+    }
+    group_of_row[static_cast<size_t>(row)] = *slot;
   }
-  std::vector<PartitionSlice> slices;
-  for (int64_t key : order) {
-    const auto& rows = groups[key];
-    PartitionSlice slice;
-    int64_t first = rows.front();
+  const size_t num_groups = first_rows.size();
+  std::vector<PartitionSlice> slices(num_groups);
+  for (size_t g = 0; g < num_groups; ++g) {
+    const int64_t first = first_rows[g];
     for (size_t c = 0; c < columns.size(); ++c) {
       if (codes[c]->IsNull(first)) {
-        slice.values[columns[c]] = std::nullopt;
+        slices[g].values[columns[c]] = std::nullopt;
       } else {
         MEDALLION_ASSIGN_OR_RETURN_ARROW(auto scalar, dictionaries[c]->GetScalar(codes[c]->Value(first)));
-        MEDALLION_ASSIGN_OR_RETURN(slice.values[columns[c]], PartitionValueToString(*scalar));
+        MEDALLION_ASSIGN_OR_RETURN(slices[g].values[columns[c]], PartitionValueToString(*scalar));
       }
     }
-    if (order.size() == 1) {
-      slice.rows = table;
-    } else {
-      arrow::Int64Builder builder;
-      MEDALLION_RETURN_IF_ARROW_ERROR(builder.AppendValues(rows));
-      MEDALLION_ASSIGN_OR_RETURN_ARROW(auto indices, builder.Finish());
-      MEDALLION_ASSIGN_OR_RETURN_ARROW(arrow::Datum taken, arrow::compute::Take(table, indices));
-      slice.rows = taken.table();
+  }
+  if (num_groups == 1) {
+    slices[0].rows = table;
+    return slices;
+  }
+  // Gather batch by batch (a counting sort of each batch's rows by group):
+  // Take over a chunked table would concatenate every column's chunks once
+  // per partition, copying the whole input as many times as there are
+  // partitions. Each partition becomes a table of per-batch pieces.
+  std::vector<arrow::RecordBatchVector> pieces(num_groups);
+  arrow::TableBatchReader batches(*table);
+  std::vector<int64_t> counts(num_groups), offsets(num_groups);
+  std::vector<int64_t> indices;
+  int64_t batch_start = 0;
+  while (true) {
+    std::shared_ptr<arrow::RecordBatch> batch;
+    MEDALLION_RETURN_IF_ARROW_ERROR(batches.ReadNext(&batch));
+    if (!batch) break;
+    const int64_t batch_rows = batch->num_rows();
+    std::fill(counts.begin(), counts.end(), 0);
+    for (int64_t i = 0; i < batch_rows; ++i) ++counts[group_of_row[static_cast<size_t>(batch_start + i)]];
+    int64_t running = 0;
+    for (size_t g = 0; g < num_groups; ++g) {
+      offsets[g] = running;
+      running += counts[g];
     }
-    slices.push_back(std::move(slice));
+    indices.resize(static_cast<size_t>(batch_rows));
+    std::vector<int64_t> fill = offsets;
+    for (int64_t i = 0; i < batch_rows; ++i) {
+      indices[static_cast<size_t>(fill[group_of_row[static_cast<size_t>(batch_start + i)]]++)] = i;
+    }
+    for (size_t g = 0; g < num_groups; ++g) {
+      if (counts[g] == 0) continue;
+      if (counts[g] == batch_rows) {
+        pieces[g].push_back(batch);
+        continue;
+      }
+      auto buffer = arrow::Buffer::Wrap(indices.data() + offsets[g], static_cast<size_t>(counts[g]));
+      arrow::Int64Array group_indices(counts[g], buffer);
+      MEDALLION_ASSIGN_OR_RETURN_ARROW(arrow::Datum taken, arrow::compute::Take(batch, group_indices));
+      pieces[g].push_back(taken.record_batch());
+    }
+    batch_start += batch_rows;
+  }
+  for (size_t g = 0; g < num_groups; ++g) {
+    MEDALLION_ASSIGN_OR_RETURN_ARROW(slices[g].rows, arrow::Table::FromRecordBatches(table->schema(), pieces[g]));
   }
   return slices;
 }
