@@ -8,8 +8,11 @@
 #include <parquet/arrow/writer.h>
 #include <parquet/properties.h>
 
+#include <atomic>
 #include <chrono>
+#include <optional>
 #include <random>
+#include <thread>
 
 #include "medallion/common/arrow_compute.h"
 #include "medallion/common/arrow_status.h"
@@ -144,6 +147,14 @@ Result<std::vector<AddFile>> WriteDataFiles(storage::ObjectStore& store, const s
   std::vector<AddFile> adds;
   if (data->num_rows() == 0) return adds;
   MEDALLION_ASSIGN_OR_RETURN(auto slices, SplitByPartition(data, partition_columns));
+  // Plan every file first (names and row ranges fixed up front, so the
+  // result does not depend on which file finishes first), then write them.
+  struct FileJob {
+    std::shared_ptr<arrow::Table> rows;
+    std::string path;
+    const PartitionValues* values;
+  };
+  std::vector<FileJob> jobs;
   for (auto& slice : slices) {
     std::shared_ptr<arrow::Table> rows = slice.rows;
     for (const auto& column : partition_columns) {
@@ -154,12 +165,29 @@ Result<std::vector<AddFile>> WriteDataFiles(storage::ObjectStore& store, const s
     const int64_t rows_per_file =
         std::max<int64_t>(1, options.target_file_size_bytes / ApproxBytesPerRow(*rows));
     for (int64_t offset = 0; offset < rows->num_rows(); offset += rows_per_file) {
-      auto part = rows->Slice(offset, rows_per_file);
-      std::string name = fmt::format("part-{:05d}-{}-c000{}", adds.size(), NewUuid(), FileSuffix(options.compression));
-      std::string path = dir.empty() ? name : dir + "/" + name;
-      MEDALLION_ASSIGN_OR_RETURN(AddFile add, WriteOneFile(store, part, path, slice.values, options, codec));
-      adds.push_back(std::move(add));
+      std::string name = fmt::format("part-{:05d}-{}-c000{}", jobs.size(), NewUuid(), FileSuffix(options.compression));
+      jobs.push_back({rows->Slice(offset, rows_per_file), dir.empty() ? name : dir + "/" + name, &slice.values});
     }
+  }
+  // Files are independent (own rows, own stats, own output stream), so they
+  // are encoded in parallel: Parquet encoding and compression are CPU-bound.
+  std::vector<std::optional<Result<AddFile>>> written(jobs.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < jobs.size(); i = next++) {
+      written[i] = WriteOneFile(store, jobs[i].rows, jobs[i].path, *jobs[i].values, options, codec);
+      if (!written[i]->ok()) next = jobs.size();  // stop handing out work
+    }
+  };
+  const size_t threads = std::min<size_t>(jobs.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& thread : pool) thread.join();
+  for (auto& result : written) {
+    if (!result) continue;  // not started because an earlier file failed
+    if (!result->ok()) return result->status();
+    adds.push_back(std::move(*result).value());
   }
   return adds;
 }
