@@ -73,8 +73,9 @@ def run_medallion(binary: Path, events: Path, workdir: Path, args) -> dict:
         if b.get("run_type") != "iteration":
             continue
         name = b["run_name"].split("/iterations:")[0]  # drop Google Benchmark's run suffixes
-        entry = runs.setdefault(name, {"ms": [], "counters": {}})
+        entry = runs.setdefault(name, {"ms": [], "cpu_ms": [], "counters": {}})
         entry["ms"].append(b["real_time"])  # Unit is ms, manual time
+        entry["cpu_ms"].append(b["cpu_time"])  # whole process, every thread
         for key in ("rows_per_second", "files", "bytes", "version"):
             if key in b:
                 entry["counters"].setdefault(key, []).append(b[key])
@@ -84,12 +85,13 @@ def run_medallion(binary: Path, events: Path, workdir: Path, args) -> dict:
 def time_deltars_write(events: Path, workdir: Path, reps: int) -> dict:
     table = pq.read_table(events)  # in memory before any timing
     root = workdir / "write_deltars"
-    seconds = []
+    seconds, cpu_seconds = [], []
     for _ in range(reps):
         shutil.rmtree(root, ignore_errors=True)
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         write_deltalake(str(root), table, partition_by=["event_date"])
         seconds.append(time.perf_counter() - start)
+        cpu_seconds.append(time.process_time() - cpu_start)
     dt = DeltaTable(str(root))
     adds = dt.get_add_actions(flatten=True)
     rows = pa.table(adds).column("num_records").to_pylist()
@@ -98,7 +100,7 @@ def time_deltars_write(events: Path, workdir: Path, reps: int) -> dict:
         raise SystemExit(f"delta-rs wrote {written} rows of {table.num_rows}")
     sizes = pa.table(adds).column("size_bytes").to_pylist()
     codec = pq.read_metadata(next(root.rglob("*.parquet"))).row_group(0).column(0).compression
-    return {"seconds": seconds, "rows": table.num_rows, "files": len(rows), "bytes": sum(sizes), "codec": codec}
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds, "rows": table.num_rows, "files": len(rows), "bytes": sum(sizes), "codec": codec}
 
 
 def time_deltars_load(root: Path, reps: int) -> dict:
@@ -113,12 +115,13 @@ def time_deltars_load(root: Path, reps: int) -> dict:
     out = {}
     for name, fn in (("file_uris", load_files), ("get_add_actions", load_adds)):
         fn()  # warm the page cache, as the medallion side does
-        ms = []
+        ms, cpu_ms = [], []
         for _ in range(reps):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             version, files = fn()
             ms.append((time.perf_counter() - start) * 1000)
-        out[name] = {"ms": ms, "version": version, "files": files}
+            cpu_ms.append((time.process_time() - cpu_start) * 1000)
+        out[name] = {"ms": ms, "cpu_ms": cpu_ms, "version": version, "files": files}
     return out
 
 
@@ -143,7 +146,7 @@ def main() -> int:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--appends", type=int, default=10_000, help="commits of the long-log tables (0: skip)")
     p.add_argument("--write-reps", type=int, default=3)
-    p.add_argument("--snapshot-reps", type=int, default=10)
+    p.add_argument("--snapshot-reps", type=int, default=7)
     p.add_argument("--build-dir", default=str(REPO / "build-bench"))
     p.add_argument("--workdir", default=str(REPO / "bench" / "out"))
     args = p.parse_args()
@@ -173,17 +176,19 @@ def main() -> int:
         m_files = int(runs[write_name]["counters"]["files"][0])
         m_bytes = int(runs[write_name]["counters"]["bytes"][0])
         lines.append(f"write {dr['rows']:,} rows (median of {args.write_reps}):")
-        lines.append(f"  medallion  {m_rps / 1e6:8.2f} M rows/s  ({dr['rows'] / m_rps:6.2f} s, {m_files} files, "
-                     f"{m_bytes / 1e6:.0f} MB)")
-        lines.append(f"  delta-rs   {d_rps / 1e6:8.2f} M rows/s  ({med(dr['seconds']):6.2f} s, {dr['files']} files, "
-                     f"{dr['bytes'] / 1e6:.0f} MB, {dr['codec']})")
+        m_cpu = med(runs[write_name]["cpu_ms"]) / 1000
+        lines.append(f"  medallion  {m_rps / 1e6:8.2f} M rows/s  ({dr['rows'] / m_rps:6.2f} s wall, {m_cpu:6.2f} s CPU, "
+                     f"{m_files} files, {m_bytes / 1e6:.0f} MB)")
+        lines.append(f"  delta-rs   {d_rps / 1e6:8.2f} M rows/s  ({med(dr['seconds']):6.2f} s wall, "
+                     f"{med(dr['cpu_seconds']):6.2f} s CPU, {dr['files']} files, {dr['bytes'] / 1e6:.0f} MB, {dr['codec']})")
         ratio = m_rps / d_rps
         lines.append(f"  ratio medallion/delta-rs rows/s: {ratio:.2f}x  (target >= {WRITE_TARGET}x: "
                      f"{'met' if ratio >= WRITE_TARGET else 'MISSED'})")
         lines.append("  " + check_medallion_table(workdir / "write_medallion", dr["rows"]))
         results["write"] = {"medallion_rows_per_s": m_rps, "deltars_rows_per_s": d_rps, "ratio": ratio,
                             "medallion_s": [dr["rows"] / x for x in runs[write_name]["counters"]["rows_per_second"]],
-                            "deltars_s": dr["seconds"]}
+                            "deltars_s": dr["seconds"], "deltars_cpu_s": dr["cpu_seconds"],
+                            "medallion_cpu_s": [x / 1000 for x in runs[write_name]["cpu_ms"]]}
     if args.appends > 0:
         for kind in ("checkpointed", "json_only"):
             name = f"load_snapshot/{kind}/commits:{args.appends}"
@@ -199,15 +204,18 @@ def main() -> int:
                                  f"{d['file_uris']['version']} with {d['file_uris']['files']}")
             lines.append(f"snapshot load, {args.appends:,} commits, {kind.replace('_', ' ')} "
                          f"(version {version}, {files:,} files; median of {args.snapshot_reps}):")
-            lines.append(f"  medallion LoadSnapshot              {m_ms:9.1f} ms")
-            lines.append(f"  delta-rs DeltaTable + file_uris()   {d_files:9.1f} ms")
-            lines.append(f"  delta-rs DeltaTable + get_add_actions() {d_adds:5.1f} ms")
+            m_cpu = med(runs[name]["cpu_ms"])
+            lines.append(f"  medallion LoadSnapshot                   {m_ms:9.1f} ms wall {m_cpu:9.1f} ms CPU")
+            lines.append(f"  delta-rs DeltaTable + file_uris()        {d_files:9.1f} ms wall "
+                         f"{med(d['file_uris']['cpu_ms']):9.1f} ms CPU")
+            lines.append(f"  delta-rs DeltaTable + get_add_actions()  {d_adds:9.1f} ms wall "
+                         f"{med(d['get_add_actions']['cpu_ms']):9.1f} ms CPU")
             ratio = baseline / m_ms
             target = f"(target >= {SNAPSHOT_TARGET}x: {'met' if ratio >= SNAPSHOT_TARGET else 'MISSED'})"
             lines.append(f"  medallion faster by {ratio:.2f}x than the faster delta-rs figure "
                          f"{target if kind == 'checkpointed' else '(no target)'}")
-            results[f"snapshot_{kind}"] = {"medallion_ms": runs[name]["ms"], "deltars_file_uris_ms": d["file_uris"]["ms"],
-                                           "deltars_get_add_actions_ms": d["get_add_actions"]["ms"], "ratio": ratio}
+            results[f"snapshot_{kind}"] = {"medallion_ms": runs[name]["ms"], "medallion_cpu_ms": runs[name]["cpu_ms"],
+                                           "deltars": d, "ratio": ratio}
 
     print()
     print(f"== delta_write: medallion vs delta-rs {deltalake.__version__} (pyarrow {pa.__version__}), "

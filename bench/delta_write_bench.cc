@@ -10,7 +10,7 @@
 //   --workdir=DIR        where tables go (default bench/out)
 //   --appends=N          commits of the long-log tables (default 10000; 0: skip)
 //   --write-reps=N       repetitions of the write (default 3; 0: skip)
-//   --snapshot-reps=N    repetitions of each snapshot load (default 10)
+//   --snapshot-reps=N    repetitions of each snapshot load (default 7)
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
@@ -42,7 +42,7 @@ struct Flags {
   std::string workdir = "bench/out";
   int64_t appends = 10000;
   int write_reps = 3;
-  int snapshot_reps = 10;
+  int snapshot_reps = 7;
 };
 
 // Takes our flags out of argv so Google Benchmark sees only its own.
