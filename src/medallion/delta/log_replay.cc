@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <future>
+#include <algorithm>
+#include <atomic>
 #include <map>
+#include <optional>
+#include <thread>
 
 #include "medallion/delta/checkpoint.h"
 
@@ -120,8 +123,10 @@ Result<std::shared_ptr<Snapshot>> LoadSnapshot(storage::ObjectStore& store, std:
     MEDALLION_RETURN_IF_ERROR(snapshot->Apply(cp->first, actions, ts).WithContext(cp->second.front()));
     next = cp->first + 1;
   }
-  // Read the remaining commits concurrently (they are small; on S3 latency
-  // dominates), then apply them strictly in version order.
+  // Read and parse the remaining commits concurrently (they are small; on
+  // S3 latency dominates, locally JSON parsing does), then apply them
+  // strictly in version order. A fixed set of workers walks a window of
+  // versions: one thread per commit cost more than reading the commit.
   std::vector<int64_t> versions;
   for (int64_t v = next; v <= target; ++v) {
     if (!listing.commits.count(v)) {
@@ -130,20 +135,24 @@ Result<std::shared_ptr<Snapshot>> LoadSnapshot(storage::ObjectStore& store, std:
     }
     versions.push_back(v);
   }
-  constexpr size_t kParallel = 16;
-  for (size_t i = 0; i < versions.size(); i += kParallel) {
-    size_t end = std::min(versions.size(), i + kParallel);
-    std::vector<std::future<Result<std::vector<Action>>>> reads;
-    if (end - i > 1) {
-      for (size_t j = i; j < end; ++j) {
-        reads.push_back(std::async(std::launch::async, [&store, v = versions[j]] { return ReadCommit(store, v); }));
-      }
-    }
-    for (size_t j = i; j < end; ++j) {
-      auto actions = reads.empty() ? ReadCommit(store, versions[j]) : reads[j - i].get();
+  constexpr size_t kReaders = 16;
+  constexpr size_t kWindow = 1024;  // bounds the parsed commits held at once
+  for (size_t begin = 0; begin < versions.size(); begin += kWindow) {
+    const size_t end = std::min(versions.size(), begin + kWindow);
+    std::vector<std::optional<Result<std::vector<Action>>>> reads(end - begin);
+    std::atomic<size_t> cursor{begin};
+    auto reader = [&] {
+      for (size_t i = cursor++; i < end; i = cursor++) reads[i - begin] = ReadCommit(store, versions[i]);
+    };
+    const size_t threads = std::min(kReaders, end - begin);
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(reader);
+    reader();
+    for (auto& thread : pool) thread.join();
+    for (size_t i = begin; i < end; ++i) {
+      auto& actions = *reads[i - begin];
       if (!actions.ok()) return actions.status();
-      MEDALLION_RETURN_IF_ERROR(
-          snapshot->Apply(versions[j], *actions, listing.commits[versions[j]].mtime_ms));
+      MEDALLION_RETURN_IF_ERROR(snapshot->Apply(versions[i], *actions, listing.commits[versions[i]].mtime_ms));
     }
   }
   return snapshot;
