@@ -119,7 +119,7 @@ Result<TablePtr> CategoryPerformance(const TablePtr& facts) {
                                                {{"hash_sum", nullptr, "line_revenue", "revenue"},
                                                 {"hash_sum", nullptr, "quantity", "quantity"},
                                                 {"hash_count_distinct", nullptr, "order_id", "orders"},
-                                                {"hash_count_all", nullptr, "", "lines"},
+                                                {"hash_count_all", nullptr, std::vector<arrow::FieldRef>{}, "lines"},
                                                 {"hash_mean", nullptr, "discount", "avg_discount"}},
                                                {"category_name"}));
   MEDALLION_ASSIGN_OR_RETURN(t, Pick(t, "category performance",
