@@ -4,6 +4,7 @@
 #include <arrow/compute/api.h>
 #include <arrow/filesystem/filesystem.h>
 #include <arrow/io/interfaces.h>
+#include <arrow/util/byte_size.h>
 #include <fmt/format.h>
 #include <parquet/arrow/writer.h>
 #include <parquet/properties.h>
@@ -45,21 +46,12 @@ std::string FileSuffix(const std::string& compression) {
 
 // Rough in-memory bytes per row, to cut files near the target size (Parquet
 // compresses, so files come out smaller than the target, never larger).
+// Counts only the bytes the rows reference: partitions are slices of larger
+// buffers (partition.cc).
 int64_t ApproxBytesPerRow(const arrow::Table& t) {
   if (t.num_rows() == 0) return 1;
-  int64_t bytes = 0;
-  for (const auto& column : t.columns()) {
-    for (const auto& chunk : column->chunks()) {
-      for (const auto& buffer : chunk->data()->buffers) {
-        if (buffer) bytes += buffer->size();
-      }
-      for (const auto& child : chunk->data()->child_data) {
-        for (const auto& buffer : child->buffers) {
-          if (buffer) bytes += buffer->size();
-        }
-      }
-    }
-  }
+  auto referenced = arrow::util::ReferencedBufferSize(t);
+  int64_t bytes = referenced.ok() ? *referenced : arrow::util::TotalBufferSize(t);
   return std::max<int64_t>(1, bytes / t.num_rows());
 }
 

@@ -197,16 +197,17 @@ Result<std::vector<PartitionSlice>> SplitByPartition(const std::shared_ptr<arrow
     for (int64_t i = 0; i < batch_rows; ++i) {
       indices[static_cast<size_t>(fill[group_of_row[static_cast<size_t>(batch_start + i)]]++)] = i;
     }
+    // `indices` is the batch's rows ordered by group: one Take of the whole
+    // batch, then each group is a zero-copy slice of the result (one kernel
+    // call and one allocation per column, however many partitions).
+    std::shared_ptr<arrow::RecordBatch> grouped = batch;
+    if (std::find(counts.begin(), counts.end(), batch_rows) == counts.end()) {
+      arrow::Int64Array order(batch_rows, arrow::Buffer::Wrap(indices.data(), indices.size()));
+      MEDALLION_ASSIGN_OR_RETURN_ARROW(arrow::Datum taken, arrow::compute::Take(batch, order));
+      grouped = taken.record_batch();
+    }
     for (size_t g = 0; g < num_groups; ++g) {
-      if (counts[g] == 0) continue;
-      if (counts[g] == batch_rows) {
-        pieces[g].push_back(batch);
-        continue;
-      }
-      auto buffer = arrow::Buffer::Wrap(indices.data() + offsets[g], static_cast<size_t>(counts[g]));
-      arrow::Int64Array group_indices(counts[g], buffer);
-      MEDALLION_ASSIGN_OR_RETURN_ARROW(arrow::Datum taken, arrow::compute::Take(batch, group_indices));
-      pieces[g].push_back(taken.record_batch());
+      if (counts[g] > 0) pieces[g].push_back(grouped->Slice(offsets[g], counts[g]));
     }
     batch_start += batch_rows;
   }
