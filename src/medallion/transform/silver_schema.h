@@ -1,0 +1,25 @@
+// The typed shape of Silver orders and of their quarantine.
+//
+// Silver:     the generator's event fields typed (event_time a UTC
+//             microsecond timestamp, quantity long, unit_price double, promo
+//             boolean), total_amount = quantity * unit_price, the Kafka
+//             coordinates the row came from, and event_date (the partition).
+// Quarantine: the Bronze row untouched (raw value, key, headers, Kafka
+//             coordinates, ingest_time), the Bronze version it was read from,
+//             every rule it failed and one sentence a person can act on.
+#pragma once
+
+#include <memory>
+
+namespace arrow {
+class Schema;
+}
+
+namespace medallion::transform {
+
+inline constexpr char kSilverPartitionColumn[] = "event_date";
+
+std::shared_ptr<arrow::Schema> SilverOrdersSchema();
+std::shared_ptr<arrow::Schema> QuarantineSchema();
+
+}  // namespace medallion::transform
