@@ -308,6 +308,13 @@ std::vector<PartitionLag> KafkaSource::Lag() const {
     PartitionLag l;
     l.partition = list->elems[i].partition;
     l.committed = list->elems[i].offset >= 0 ? list->elems[i].offset : -1;
+    if (l.committed < 0) {
+      // librdkafka knows no position until a record is consumed, but a
+      // partition resumed at its end has none to consume: the offset it was
+      // sought to is the position then (or --until-idle would never end).
+      auto resumed = next_expected_.find(l.partition);
+      if (resumed != next_expected_.end()) l.committed = resumed->second;
+    }
     // Watermarks are cached from fetch responses: unknown (negative) until
     // the first fetch of the partition returns.
     if (rd_kafka_get_watermark_offsets(rk_.get(), options_.topic.c_str(), l.partition, &l.low, &l.high) ==
