@@ -137,7 +137,8 @@ def main() -> None:
     ap.add_argument("--results", help="append the figures to this Markdown file (e.g. bench/RESULTS.md)")
     args = ap.parse_args()
     build = Path(args.build) if Path(args.build).is_absolute() else REPO / args.build
-    medallion, reader = build / "medallion", build / "bench" / "ingest_read_bench"
+    medallion = Path(os.environ.get("MEDALLION_BIN", build / "medallion")).absolute()
+    reader = build / "bench" / "ingest_read_bench"
     for b, target in ((medallion, "medallion"), (reader, "ingest_read_bench")):
         if not os.access(b, os.X_OK):
             sys.exit(f"{b} is missing: ninja -C {build} {target}")
