@@ -43,6 +43,7 @@ void AddIngestCommands(CLI::App& app, CommandContext& ctx);
 void AddQualityCommands(CLI::App& app, CommandContext& ctx);
 void AddServeCommands(CLI::App& app, CommandContext& ctx);
 void AddDagCommands(CLI::App& app, CommandContext& ctx);
+void AddPgCommands(CLI::App& app, CommandContext& ctx);
 void AddSilverCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace medallion::cli

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   AddQualityCommands(app, ctx);
   AddServeCommands(app, ctx);
   AddDagCommands(app, ctx);
+  AddPgCommands(app, ctx);
   AddSilverCommands(app, ctx);
 
   try {
