@@ -202,15 +202,20 @@ Status LocalObjectStore::PublishIfAbsent(const std::string& temp, const std::str
   return ErrnoStatus("link into", target, errno);
 }
 
-Result<std::vector<ObjectInfo>> LocalObjectStore::ListUnder(const std::string& dir, bool recursive) {
+Result<std::vector<ObjectInfo>> LocalObjectStore::ListUnder(const std::string& dir, bool recursive,
+                                                             const std::string& start_after) {
   const std::string abs_dir = dir.empty() ? root_ : AbsolutePath(dir);
   std::vector<ObjectInfo> objects;
   auto add = [&](const fs::directory_entry& entry) -> Status {
     const std::string file = entry.path().string();
     if (BaseName(file).starts_with(kTempPrefix)) return Status::OK();
+    std::string relative = file.substr(root_.size() + (root_ == "/" ? 0 : 1));
+    // Filter by name before stat(): tailing a long _delta_log from a
+    // checkpoint must not cost one stat per old commit.
+    if (!start_after.empty() && relative <= start_after) return Status::OK();
     std::error_code type_ec;
     if (!entry.is_regular_file(type_ec)) return Status::OK();
-    auto info = StatFile(file, file.substr(root_.size() + (root_ == "/" ? 0 : 1)));
+    auto info = StatFile(file, std::move(relative));
     if (info.ok()) {
       objects.push_back(std::move(info).value());
     } else if (!info.status().IsNotFound()) {  // deleted while listing: skip it
@@ -226,11 +231,7 @@ Result<std::vector<ObjectInfo>> LocalObjectStore::ListUnder(const std::string& d
 
 Result<std::vector<ObjectInfo>> LocalObjectStore::List(const std::string& dir, const std::string& start_after) {
   MEDALLION_ASSIGN_OR_RETURN(std::string normalized, NormalizeDirectory(dir));
-  MEDALLION_ASSIGN_OR_RETURN(std::vector<ObjectInfo> objects, ListUnder(normalized, /*recursive=*/false));
-  if (!start_after.empty()) {
-    std::erase_if(objects, [&](const ObjectInfo& o) { return o.path <= start_after; });
-  }
-  return objects;
+  return ListUnder(normalized, /*recursive=*/false, start_after);
 }
 
 Result<std::vector<ObjectInfo>> LocalObjectStore::ListRecursive(const std::string& dir) {

@@ -53,7 +53,7 @@ class LocalObjectStore final : public ObjectStore {
   // Writes `data` to a fresh fsync'ed temporary file next to `target`.
   Result<std::string> WriteTempFile(const std::string& target, std::string_view data);
   Status PublishIfAbsent(const std::string& temp, const std::string& target, const std::string& path);
-  Result<std::vector<ObjectInfo>> ListUnder(const std::string& dir, bool recursive);
+  Result<std::vector<ObjectInfo>> ListUnder(const std::string& dir, bool recursive, const std::string& start_after = "");
 
   std::string root_;
   std::string root_uri_;
