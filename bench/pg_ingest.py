@@ -66,7 +66,7 @@ def spark_jdbc(port: int, db: str, out_dir: Path) -> dict:
     t0 = time.monotonic()
     frame = (spark.read.format("jdbc")
              .option("url", f"jdbc:postgresql://127.0.0.1:{port}/{db}")
-             .option("dbtable", "order_details").option("user", "medallion").option("password", "medallion")
+             .option("driver", "org.postgresql.Driver").option("dbtable", "order_details").option("user", "medallion").option("password", "medallion")
              .option("fetchsize", "10000").load())
     frame.write.format("delta").mode("overwrite").save(str(out_dir / "bronze_spark"))
     seconds = time.monotonic() - t0
