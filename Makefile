@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make demo   install what is missing, build, run the demo
 #   make test   install what is missing, build, run every test tier
-.PHONY: setup build demo test test-full unit interop integration clean
+.PHONY: setup build demo test test-full unit interop integration bench-delta bench-ingest bench-pg clean
 
 # ccache keys on paths relative to the checkout, so a fresh clone reuses the
 # objects of another clone on the same machine.
@@ -33,6 +33,19 @@ interop: build
 
 integration: build
 	scripts/test integration
+
+# Benchmarks (not tests): each prints ratios against its anchor; record the
+# figures in bench/RESULTS.md (see bench/README.md).
+bench-delta: build
+	ninja -C build delta_write_bench
+	.venv/bin/python bench/delta_write.py --build-dir build
+
+bench-ingest: build
+	ninja -C build ingest_read_bench
+	.venv/bin/python bench/ingest.py --build build
+
+bench-pg: build
+	.venv/bin/python bench/pg_ingest.py --bin build/medallion
 
 clean:
 	rm -rf build
