@@ -45,5 +45,7 @@ void AddServeCommands(CLI::App& app, CommandContext& ctx);
 void AddDagCommands(CLI::App& app, CommandContext& ctx);
 void AddPgCommands(CLI::App& app, CommandContext& ctx);
 void AddSilverCommands(CLI::App& app, CommandContext& ctx);
+void AddGoldCommands(CLI::App& app, CommandContext& ctx);
+void AddQueryCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace medallion::cli

@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
   AddDagCommands(app, ctx);
   AddPgCommands(app, ctx);
   AddSilverCommands(app, ctx);
+  AddGoldCommands(app, ctx);
+  AddQueryCommands(app, ctx);
 
   try {
     app.parse(argc, argv);
