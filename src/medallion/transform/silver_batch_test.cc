@@ -126,14 +126,14 @@ TEST(TransformBronzeTest, ThreeCopiesOfEachEventLeaveOneInSilver) {
   for (int copy = 0; copy < 3; ++copy) records.insert(records.end(), good.begin(), good.end());
   OrderParser parser;
   DedupState dedup;
-  auto first = TransformBronze(testing::BronzeTable(records, kIngest), testing::DefaultSuite(), parser, dedup);
+  auto first = TransformBronze(testing::BronzeTable(records, kIngest, 0, 1), testing::DefaultSuite(), parser, dedup);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->silver->num_rows(), 40);
   EXPECT_EQ(first->duplicates, 80);
   EXPECT_EQ(*Offsets(*first->silver).rbegin(), 39);  // the first copy wins
   dedup.Commit();
   // A later batch with the same events: all duplicates of committed rows.
-  auto second = TransformBronze(testing::BronzeTable(good, kIngest, 1000), testing::DefaultSuite(), parser, dedup);
+  auto second = TransformBronze(testing::BronzeTable(good, kIngest, 1000, 2), testing::DefaultSuite(), parser, dedup);
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->silver->num_rows(), 0);
   EXPECT_EQ(second->duplicates, 40);
@@ -148,7 +148,7 @@ TEST(TransformBronzeTest, FailActionStopsTheBatch) {
   suite.expectations.back().action = quality::Action::kFail;
   OrderParser parser;
   DedupState dedup;
-  auto batch = TransformBronze(testing::BronzeTable(GoodRecords(5), kIngest), suite, parser, dedup);
+  auto batch = TransformBronze(testing::BronzeTable(GoodRecords(5), kIngest, 0, 1), suite, parser, dedup);
   ASSERT_FALSE(batch.ok());
   EXPECT_TRUE(batch.status().IsInvalidArgument()) << batch.status();
 }

@@ -2,7 +2,7 @@
 
 #include <arrow/util/value_parsing.h>
 #include <fmt/format.h>
-#include <simdjson.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -12,8 +12,7 @@ namespace medallion::transform {
 
 namespace {
 
-using simdjson::dom::element;
-using simdjson::dom::element_type;
+using Json = nlohmann::json;
 
 enum class FieldKind { kString, kTimestamp, kInteger, kNumber, kBoolean };
 
@@ -32,18 +31,10 @@ constexpr FieldSpec kFields[] = {
 };
 constexpr size_t kNumFields = std::size(kFields);
 
-std::string_view JsonTypeName(element_type type) {
-  switch (type) {
-    case element_type::ARRAY: return "array";
-    case element_type::OBJECT: return "object";
-    case element_type::INT64:
-    case element_type::UINT64: return "integer";
-    case element_type::DOUBLE: return "number";
-    case element_type::STRING: return "string";
-    case element_type::BOOL: return "boolean";
-    case element_type::NULL_VALUE: return "null";
-  }
-  return "unknown";
+std::string_view JsonTypeName(const Json& value) {
+  if (value.is_number_integer()) return "integer";
+  if (value.is_number()) return "number";
+  return value.type_name();
 }
 
 std::string_view KindName(FieldKind kind) {
@@ -90,9 +81,7 @@ std::string_view TrimAscii(std::string_view text) {
   return text.substr(begin, text.find_last_not_of(kSpace) - begin + 1);
 }
 
-struct OrderParser::Impl {
-  simdjson::dom::parser parser;
-};
+struct OrderParser::Impl {};
 
 OrderParser::OrderParser(ParserOptions options) : options_(options), impl_(std::make_unique<Impl>()) {}
 OrderParser::~OrderParser() = default;
@@ -102,41 +91,51 @@ ParseOutcome OrderParser::Parse(std::string_view value, int64_t ingest_time_us) 
   auto fail = [&](std::string rule, std::string reason) {
     out.failures.push_back({rule, fmt::format("{} ({})", reason, rule)});
   };
-  // simdjson accepts a BOM nowhere, but say so plainly: it is a producer bug
-  // with a known fix, unlike other syntax errors.
+  // nlohmann would skip a BOM silently; Silver rejects it and says so
+  // plainly: it is a producer bug with a known fix.
   if (value.substr(0, 3) == "\xEF\xBB\xBF") {
     fail("json_no_byte_order_mark", "value starts with a UTF-8 byte order mark");
     return out;
   }
-  element doc;
-  // realloc_if_needed: Bronze values are not padded, so simdjson copies them.
-  if (auto error = impl_->parser.parse(value.data(), value.size(), true).get(doc); error) {
-    fail("json_syntax", fmt::format("value is not valid JSON: {} (value '{}')", simdjson::error_message(error),
-                                    Excerpt(value)));
+  // Keys are checked while parsing: nlohmann keeps only the last of
+  // duplicated keys, which would hide the conflict.
+  std::vector<std::string> duplicate_keys;
+  std::set<std::string> top_level_keys;
+  Json::parser_callback_t check_keys = [&](int depth, Json::parse_event_t event, Json& parsed) {
+    if (event == Json::parse_event_t::key && depth == 1 && parsed.is_string()) {
+      const auto& key = parsed.get_ref<const std::string&>();
+      if (!top_level_keys.insert(key).second) duplicate_keys.push_back(key);
+    }
+    return true;
+  };
+  std::string parse_error;
+  Json doc;
+  try {
+    doc = Json::parse(value.begin(), value.end(), check_keys, /*allow_exceptions=*/true);
+  } catch (const Json::exception& e) {
+    parse_error = e.what();
+  }
+  if (!parse_error.empty()) {
+    fail("json_syntax", fmt::format("value is not valid JSON: {} (value '{}')", parse_error, Excerpt(value)));
     return out;
   }
-  simdjson::dom::object object;
-  if (doc.get_object().get(object)) {
-    fail("json_object", fmt::format("value is a JSON {}, not an object", JsonTypeName(doc.type())));
+  if (!doc.is_object()) {
+    fail("json_object", fmt::format("value is a JSON {}, not an object", JsonTypeName(doc)));
     return out;
+  }
+  for (const auto& key : duplicate_keys) {
+    fail("json_unique_keys", fmt::format("key '{}' occurs more than once", Excerpt(key)));
   }
 
-  element found[kNumFields];
-  bool present[kNumFields] = {};
-  std::set<std::string_view> seen;
-  for (auto [key, field_value] : object) {
-    if (!seen.insert(key).second) {
-      fail("json_unique_keys", fmt::format("key '{}' occurs more than once", Excerpt(key)));
-      continue;
-    }
+  const Json* found[kNumFields] = {};
+  for (const auto& [key, field_value] : doc.items()) {
     size_t i = 0;
     while (i < kNumFields && kFields[i].name != key) ++i;
     if (i == kNumFields) {
       fail("schema_known_fields", fmt::format("field '{}' is not part of an order", Excerpt(key)));
       continue;
     }
-    found[i] = field_value;
-    present[i] = true;
+    found[i] = &field_value;
   }
 
   ParsedOrder order;
@@ -154,28 +153,28 @@ ParseOutcome OrderParser::Parse(std::string_view value, int64_t ingest_time_us) 
   };
   for (size_t i = 0; i < kNumFields; ++i) {
     const FieldSpec& spec = kFields[i];
-    if (!present[i]) {
+    if (found[i] == nullptr) {
       fail("schema_required_field", fmt::format("{}: required field is missing", spec.name));
       continue;
     }
-    const element& v = found[i];
+    const Json& v = *found[i];
     if (v.is_null()) {
       fail("schema_not_null", fmt::format("{}: must not be null", spec.name));
       continue;
     }
     auto wrong_type = [&] {
       fail("schema_field_type",
-           fmt::format("{}: expected {}, got {} {}", spec.name, KindName(spec.kind), JsonTypeName(v.type()),
-                       Excerpt(simdjson::minify(v), 30)));
+           fmt::format("{}: expected {}, got {} {}", spec.name, KindName(spec.kind), JsonTypeName(v),
+                       Excerpt(v.dump(-1, ' ', false, Json::error_handler_t::replace), 30)));
     };
     switch (spec.kind) {
       case FieldKind::kString:
       case FieldKind::kTimestamp: {
-        std::string_view s;
-        if (v.get_string().get(s)) {
+        if (!v.is_string()) {
           wrong_type();
           break;
         }
+        std::string_view s = v.get_ref<const std::string&>();
         if (std::any_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
           fail("schema_no_control_characters",
                fmt::format("{}: contains a control character ('{}')", spec.name, Excerpt(s)));
@@ -207,21 +206,20 @@ ParseOutcome OrderParser::Parse(std::string_view value, int64_t ingest_time_us) 
         break;
       }
       case FieldKind::kInteger: {
-        int64_t n = 0;
-        if (v.get_int64().get(n)) wrong_type();
-        else order.quantity = n;
+        // Unsigned values above int64 and integers too big for any integer
+        // type (parsed as floats) are out of range, i.e. the wrong type.
+        if (!v.is_number_integer() || (v.is_number_unsigned() && v.get<uint64_t>() > INT64_MAX)) wrong_type();
+        else order.quantity = v.get<int64_t>();
         break;
       }
       case FieldKind::kNumber: {
-        double d = 0;
-        if (v.get_double().get(d)) wrong_type();
-        else order.unit_price = d;
+        if (!v.is_number()) wrong_type();
+        else order.unit_price = v.get<double>();
         break;
       }
       case FieldKind::kBoolean: {
-        bool b = false;
-        if (v.get_bool().get(b)) wrong_type();
-        else order.promo = b;
+        if (!v.is_boolean()) wrong_type();
+        else order.promo = v.get<bool>();
         break;
       }
     }
