@@ -1,5 +1,6 @@
 #include "medallion/transform/silver_parser.h"
 
+#include <arrow/util/utf8.h>
 #include <arrow/util/value_parsing.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -60,6 +61,20 @@ std::string Excerpt(std::string_view text, size_t max = 40) {
   return out;
 }
 
+// Reasons are utf8 columns: bytes of a malformed value (quoted in a reason,
+// or in the JSON library's error message) must not make them invalid.
+std::string ValidUtf8(std::string text) {
+  static const bool kReady = (arrow::util::InitializeUTF8(), true);
+  (void)kReady;
+  if (arrow::util::ValidateUTF8(text)) return text;
+  std::string out;
+  for (unsigned char c : text) {
+    if (c < 0x80) out += static_cast<char>(c);
+    else out += fmt::format("\\x{:02x}", c);
+  }
+  return out;
+}
+
 std::string Upper(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
@@ -89,7 +104,7 @@ OrderParser::~OrderParser() = default;
 ParseOutcome OrderParser::Parse(std::string_view value, int64_t ingest_time_us) {
   ParseOutcome out;
   auto fail = [&](std::string rule, std::string reason) {
-    out.failures.push_back({rule, fmt::format("{} ({})", reason, rule)});
+    out.failures.push_back({rule, ValidUtf8(fmt::format("{} ({})", reason, rule))});
   };
   // nlohmann would skip a BOM silently; Silver rejects it and says so
   // plainly: it is a producer bug with a known fix.

@@ -57,6 +57,14 @@ TEST(OrderParserTest, DeepNestingIsRejectedWithoutCrashing) {
   EXPECT_THAT(Rules(out), ElementsAre("schema_known_fields"));
 }
 
+TEST(OrderParserTest, ReasonsStayValidUtf8ForInvalidInput) {
+  OrderParser parser;
+  auto out = parser.Parse("{\"city\":\"Z\xC3\x28rich \xFF\"}", kIngest);
+  ASSERT_EQ(out.failures.size(), 1u);
+  EXPECT_THAT(out.failures[0].reason, HasSubstr("\\xff"));
+  EXPECT_EQ(out.failures[0].reason.find('\xFF'), std::string::npos);
+}
+
 TEST(OrderParserTest, ByteOrderMarkAndNonObjects) {
   OrderParser parser;
   EXPECT_THAT(Rules(parser.Parse(std::string("\xEF\xBB\xBF") + kGood, kIngest)), ElementsAre("json_no_byte_order_mark"));

@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import (headers_of, load_corpus, produce_and_ingest, read_delta, run, silver_args,
+from silver_lake import (headers_of, load_corpus, produce_and_ingest, read_delta, run, silver_args,
                       write_corpus_bronze)
 
 # Every kind the generator makes; oversized_message never reaches Bronze
