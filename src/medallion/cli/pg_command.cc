@@ -8,6 +8,7 @@
 #include "medallion/common/config.h"
 #include "medallion/ingest/pg_ingest.h"
 #include "medallion/ingest/pg_northwind.h"
+#include "medallion/transform/northwind_quality.h"
 
 namespace medallion::cli {
 
@@ -92,14 +93,24 @@ Status RunIngestPg(const Config& config, const IngestPgArgs& a) {
 }
 
 struct NorthwindArgs {
-  std::string lake;
+  std::string lake, suites;
 };
 
+// Every Silver table passes its suite (transform/northwind_quality.h) before
+// it, or Gold built from it, is written.
 Status RunNorthwind(const Config& config, const NorthwindArgs& a) {
   std::string lake = a.lake.empty() ? config.GetString("lake.root", "./lake") : a.lake;
-  MEDALLION_ASSIGN_OR_RETURN(auto written, ingest::BuildNorthwindModel(lake));
-  for (const auto& w : written) {
+  std::string suites =
+      a.suites.empty() ? config.GetString("quality.northwind_suites", "config/quality/northwind") : a.suites;
+  MEDALLION_ASSIGN_OR_RETURN(auto report, transform::BuildCheckedNorthwindModel(lake, suites));
+  for (const auto& w : report.written) {
     std::cout << fmt::format("{}: {} rows, version {}\n", w.name, w.rows, w.version);
+  }
+  for (const auto& [table, rows] : report.quarantined) {
+    if (rows > 0 || report.dropped[table] > 0) {
+      std::cout << fmt::format("silver/{}: {} rows quarantined, {} dropped by its quality suite\n", table, rows,
+                               report.dropped[table]);
+    }
   }
   return Status::OK();
 }
@@ -131,6 +142,9 @@ void AddPgCommands(CLI::App& app, CommandContext& ctx) {
     auto* cmd = app.add_subcommand("northwind", "Build silver/order_facts, the dimensions and the Gold KPIs from "
                                                 "bronze/pg_* (Northwind-shaped source)");
     cmd->add_option("--lake", args->lake, "Lake root (default lake.root or ./lake)");
+    cmd->add_option("--suites", args->suites,
+                    "Directory of <table>.yaml quality suites (default quality.northwind_suites or "
+                    "config/quality/northwind)");
     cmd->callback([&ctx, args] { ctx.run = Guarded([&ctx, args] { return RunNorthwind(ctx.config, *args); }); });
   }
 }

@@ -62,8 +62,9 @@ def sql(dsn: str, statement: str) -> list[list[str]]:
 
 
 def medallion(*args, check=True, timeout=600) -> subprocess.CompletedProcess:
+    # From the repo root, where `northwind` finds config/quality/northwind.
     proc = subprocess.run([str(BIN), "--log-format", "json", *map(str, args)], capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, cwd=REPO)
     if check:
         assert proc.returncode == 0, f"{args}\nexit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
     return proc
@@ -204,6 +205,59 @@ def test_gold_kpis_equal_sql_on_the_source(northwind, tmp_path):
                                               ORDER BY mon DESC, customer_id COLLATE "C" """)
     assert [r["customer_id"] for r in gold("vip_customers")] == [e[0] for e in expected_vip]
     assert len(expected_vip) > 0
+
+
+def test_quality_suites_quarantine_a_bad_order_line_and_keep_it_out_of_gold(server, tmp_path):
+    dsn = load_sample(server, "nw_quality", 400)
+    # A new order whose only line has a negative quantity (PostgreSQL accepts it).
+    sql(dsn, """
+        INSERT INTO orders (order_id, customer_id, employee_id, order_date, ship_via, freight, ship_country, updated_at)
+        VALUES (900001, 'C00001', 1, date '2023-05-01', 1, 10, 'USA', now());
+        INSERT INTO order_details VALUES (900001, 7, 20.0, -5, 0, now());
+    """)
+    lake = tmp_path / "lake"
+    ingest(dsn, lake)
+    medallion("northwind", "--lake", lake)
+
+    def table(path):
+        return deltalake.DeltaTable(str(lake / path)).to_pyarrow_table().to_pylist()
+
+    quarantined = table("silver/order_facts_quarantine")
+    assert [(r["order_id"], r["product_id"], r["quantity"]) for r in quarantined] == [(900001, 7, -5)]
+    reason = quarantined[0]["quarantine_reason"]
+    assert "quantity=-5" in reason and "expect_column_values_to_be_between" in reason, reason
+    assert any("expect_column_values_to_be_between" in e for e in quarantined[0]["failed_expectations"])
+
+    facts = table("silver/order_facts")
+    (n_lines,), = sql(dsn, "SELECT count(*) FROM order_details")
+    assert len(facts) == int(n_lines) - 1
+    assert all(r["order_id"] != 900001 for r in facts)
+    for dim in ("customers", "products", "categories", "employees", "shippers"):
+        assert table(f"silver/{dim}_quarantine") == [], dim
+
+    # Gold is what SQL computes on the source without the bad line.
+    expected = sql(dsn, """SELECT c.country, sum(od.unit_price::float8 * od.quantity * (1 - od.discount::float8)),
+        count(DISTINCT od.order_id) FROM order_details od JOIN orders o USING (order_id)
+        JOIN customers c USING (customer_id) WHERE od.quantity > 0
+        GROUP BY c.country ORDER BY 2 DESC, c.country COLLATE "C" """)
+    got = table("gold/revenue_by_country")
+    assert [(r["country"], r["orders"]) for r in got] == [(e[0], int(e[2])) for e in expected]
+    for r, e in zip(got, expected):
+        assert math.isclose(r["revenue"], float(e[1]), rel_tol=1e-9), (r, e)
+
+    metrics = table("gold/quality_metrics")
+    suites = {"northwind_" + t for t in ("order_facts", "customers", "products", "categories", "employees",
+                                        "shippers")}
+    assert {r["suite"] for r in metrics} == suites
+    assert len({r["run_id"] for r in metrics}) == 1
+    quantity = [r for r in metrics if r["suite"] == "northwind_order_facts" and r["column"] == "quantity"]
+    assert [(r["success"], r["unexpected_count"]) for r in quantity] == [(False, 1)]
+    assert all(r["success"] for r in metrics if r["suite"] != "northwind_order_facts")
+
+    # A rerun appends one more run of metrics and quarantines the same line once.
+    medallion("northwind", "--lake", lake)
+    assert len(table("gold/quality_metrics")) == 2 * len(metrics)
+    assert len(table("silver/order_facts_quarantine")) == 1
 
 
 def test_kill_9_mid_ingest_then_rerun_has_no_duplicates(server, tmp_path):
