@@ -48,7 +48,7 @@ def headers_of(row) -> dict:
 
 
 def produce_and_ingest(medallion: str, lake: Path, tmp: Path, *produce_extra: str,
-                       group: str = "medallion-ingest") -> None:
+                       group: str = "medallion-ingest", batch_records: int = 200) -> None:
     """Embedded cluster in the producer process; ingest drains it into Bronze."""
     address = tmp / "bootstrap"
     plog = open(tmp / "produce.log", "ab")
@@ -66,7 +66,7 @@ def produce_and_ingest(medallion: str, lake: Path, tmp: Path, *produce_extra: st
             assert producer.poll() is None and time.monotonic() < deadline, (tmp / "produce.log").read_text()[-3000:]
             time.sleep(0.2)
         run([medallion, "--log-format", "json", "ingest", "--topic", "orders", "--bootstrap", bootstrap, "--lake",
-             lake, "--until-idle", "--max-batch-records", "200", "--group", group], timeout=300)
+             lake, "--until-idle", "--max-batch-records", str(batch_records), "--group", group], timeout=300)
     finally:
         producer.terminate()
         producer.wait(60)

@@ -131,7 +131,8 @@ def test_kill_9_at_random_moments_matches_an_uninterrupted_run(medallion, tmp_pa
     src = tmp_path / "src"
     src.mkdir()
     produce_and_ingest(medallion, src, src, "--seed", "3", "--history-days", "1", "--bad-fraction", "0.2",
-                       "--heavy-bad-every", "0", "--max-events", "3000", "--daily-units", "2000")
+                       "--heavy-bad-every", "0", "--max-events", "3000", "--daily-units", "2000",
+                       batch_records=20)  # many small Bronze commits: a long run to kill
     import shutil
     reference, crashed = tmp_path / "reference", tmp_path / "crashed"
     for lake in (reference, crashed):
@@ -139,14 +140,29 @@ def test_kill_9_at_random_moments_matches_an_uninterrupted_run(medallion, tmp_pa
         shutil.copytree(src / "bronze" / "orders", lake / "bronze" / "orders")
     run(silver_args(medallion, reference, "--max-versions-per-batch", "1"))
 
+    bronze_versions = len(list((crashed / "bronze" / "orders" / "_delta_log").glob("*.json")))
     rng = random.Random(2024)
+    kills = 0
     for _ in range(10):
         proc = subprocess.Popen([str(a) for a in silver_args(medallion, crashed, "--max-versions-per-batch", "1")],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.05, 1.0))
+        # Kill after a random amount of progress (Silver commits), plus a
+        # random few milliseconds, so kills fall between and inside commits.
+        log = crashed / "silver" / "orders" / "_delta_log"
+        start = len(list(log.glob("*.json"))) if log.exists() else 0
+        target = start + rng.randint(1, 12)
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            if log.exists() and len(list(log.glob("*.json"))) >= target:
+                break
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0, 0.03))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
+            kills += 1
         proc.wait(30)
+    # The kills must land mid-run, or the test proves nothing.
+    assert kills >= 5, f"only {kills} of 10 runs were still going when killed ({bronze_versions} Bronze versions)"
     run(silver_args(medallion, crashed, "--max-versions-per-batch", "1"))
 
     def content(lake, table, key):
