@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "medallion/common/config.h"
 #include "medallion/common/status.h"
@@ -35,6 +36,19 @@ struct CommandContext {
 // Prints "medallion: error: <status>" on stderr and returns exit code 1
 // (2 for invalid arguments, as CLI11 does for bad flags).
 int ReportError(const Status& status);
+
+// A command's work as a `run` action: OK exits 0, an error prints its one
+// line and exits non-zero.
+template <typename Fn>
+std::function<int()> Guarded(Fn body) {
+  return [body]() -> int {
+    Status st = body();
+    return st.ok() ? 0 : ReportError(st);
+  };
+}
+
+// "a, b,,c" -> {"a", "b", "c"}: comma-separated flag values, trimmed.
+std::vector<std::string> SplitCommaList(const std::string& text);
 
 void AddTableCommands(CLI::App& app, CommandContext& ctx);
 void AddMlCommands(CLI::App& app, CommandContext& ctx);

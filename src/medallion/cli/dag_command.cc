@@ -242,14 +242,6 @@ Status RunTask(const GlobalOptions& globals, DagFlags flags, const std::string& 
   return Status::OK();
 }
 
-template <typename Fn>
-std::function<int()> Guarded(Fn body) {
-  return [body]() -> int {
-    Status st = body();
-    return st.ok() ? 0 : ReportError(st);
-  };
-}
-
 void AddCommonFlags(CLI::App* cmd, DagFlags& flags, bool with_force) {
   cmd->add_option("--lake", flags.lake, "Lake root (default: lake.root from config, else ./lake)");
   cmd->add_option("--runs-dir", flags.runs_dir, "Local run-history directory (default: <lake>/_runs)");

@@ -14,29 +14,6 @@ namespace medallion::cli {
 
 namespace {
 
-std::vector<std::string> SplitCommas(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    std::string item = text.substr(start, end - start);
-    item.erase(0, item.find_first_not_of(" \t"));
-    item.erase(item.find_last_not_of(" \t") + 1);
-    if (!item.empty()) out.push_back(item);
-    start = end + 1;
-  }
-  return out;
-}
-
-template <typename Fn>
-std::function<int()> Guarded(Fn body) {
-  return [body]() -> int {
-    Status st = body();
-    return st.ok() ? 0 : ReportError(st);
-  };
-}
-
 struct IngestPgArgs {
   std::string dsn, tables, lake, numeric;
   std::vector<std::string> watermarks;
@@ -53,7 +30,7 @@ Status RunIngestPg(const Config& config, const IngestPgArgs& a) {
   options.dsn = a.dsn.empty() ? config.GetString("pg.dsn", "") : a.dsn;
   if (options.dsn.empty()) return Status::InvalidArgument("no PostgreSQL DSN: pass --dsn or set MEDALLION_PG_DSN");
   options.lake_root = a.lake.empty() ? config.GetString("lake.root", "./lake") : a.lake;
-  std::vector<std::string> tables = SplitCommas(a.tables);
+  std::vector<std::string> tables = SplitCommaList(a.tables);
   if (tables.empty()) {
     MEDALLION_ASSIGN_OR_RETURN(tables, config.GetList("pg.tables"));
   }

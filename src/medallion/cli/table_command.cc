@@ -21,21 +21,6 @@ namespace {
 
 using nlohmann::json;
 
-std::vector<std::string> SplitList(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    std::string item = text.substr(start, end - start);
-    item.erase(0, item.find_first_not_of(" \t"));
-    item.erase(item.find_last_not_of(" \t") + 1);
-    if (!item.empty()) out.push_back(item);
-    start = end + 1;
-  }
-  return out;
-}
-
 Result<std::shared_ptr<delta::Table>> OpenTable(const std::string& uri) {
   MEDALLION_ASSIGN_OR_RETURN(auto store, storage::OpenObjectStore(uri));
   return delta::Table::Open(store);
@@ -49,15 +34,6 @@ Result<int64_t> ParseTimestampMillis(const std::string& text) {
   return static_cast<const arrow::TimestampScalar&>(**scalar).value / 1000;
 }
 
-// Runs `body` and turns its Status into the exit code.
-template <typename Fn>
-std::function<int()> Guarded(Fn body) {
-  return [body]() -> int {
-    Status st = body();
-    return st.ok() ? 0 : ReportError(st);
-  };
-}
-
 struct CreateArgs {
   std::string uri, schema, partition_by;
   std::vector<std::string> properties;
@@ -67,7 +43,7 @@ Status RunCreate(const CreateArgs& a) {
   MEDALLION_ASSIGN_OR_RETURN(auto schema, delta::ParseSchemaSpec(a.schema));
   delta::CreateOptions options;
   options.schema = schema;
-  options.partition_columns = SplitList(a.partition_by);
+  options.partition_columns = SplitCommaList(a.partition_by);
   for (const auto& p : a.properties) {
     auto eq = p.find('=');
     if (eq == std::string::npos) return Status::InvalidArgument(fmt::format("property '{}' must be key=value", p));
@@ -100,7 +76,7 @@ Status RunAppend(const AppendArgs& a) {
   MEDALLION_ASSIGN_OR_RETURN(auto store, storage::OpenObjectStore(a.uri));
   delta::CreateOptions create;
   MEDALLION_ASSIGN_OR_RETURN(create.schema, delta::CanonicalSchema(*data->schema()));
-  create.partition_columns = SplitList(a.partition_by);
+  create.partition_columns = SplitCommaList(a.partition_by);
   MEDALLION_ASSIGN_OR_RETURN(auto table, delta::Table::OpenOrCreate(store, create));
   delta::WriteOptions options;
   options.data.compression = a.compression;
@@ -219,7 +195,7 @@ Status RunScan(const ScanArgs& a) {
     MEDALLION_ASSIGN_OR_RETURN(snapshot, table->SnapshotAsOf(ts));
   }
   delta::ScanOptions options;
-  options.columns = SplitList(a.columns);
+  options.columns = SplitCommaList(a.columns);
   options.limit = a.limit;
   MEDALLION_ASSIGN_OR_RETURN(options.filter, delta::ParsePredicate(a.where, *snapshot->schema()));
   RowPrinter printer(std::cout, a.format);
