@@ -110,7 +110,11 @@ Result<Action> FromJson(const json& line, std::string_view where) {
   if (!line.is_object() || line.size() != 1) {
     return Status::Corruption(fmt::format("{}: a log line must be an object with exactly one action", where));
   }
-  const auto& [kind, body] = *line.items().begin();
+  // Bound through an iterator into `line`: items() would hand out a proxy
+  // that dies at the end of the statement.
+  const auto first = line.begin();
+  const std::string& kind = first.key();
+  const json& body = first.value();
   if (!body.is_object()) {
     return Status::Corruption(fmt::format("{}: action '{}' is not an object", where, kind));
   }
