@@ -231,7 +231,10 @@ Result<TablePtr> VipCustomers(const TablePtr& rfm) {
   return SortBy(vip, {Desc("monetary"), Asc("customer_id")});
 }
 
-Result<TablePtr> ReadBronze(const std::string& lake_root, const std::string& table) {
+
+}  // namespace
+
+Result<std::shared_ptr<arrow::Table>> ReadPgBronze(const std::string& lake_root, const std::string& table) {
   std::string uri = storage::JoinPath(lake_root, "bronze/pg_" + table);
   MEDALLION_ASSIGN_OR_RETURN(auto store, storage::OpenObjectStore(uri));
   auto opened = delta::Table::Open(store);
@@ -244,16 +247,16 @@ Result<TablePtr> ReadBronze(const std::string& lake_root, const std::string& tab
   return delta::ScanToTable((*opened)->store(), *(*opened)->snapshot(), {});
 }
 
-Result<WrittenTable> Replace(const std::string& lake_root, const std::string& name, const TablePtr& data) {
+Result<WrittenTable> ReplaceTable(const std::string& lake_root, const std::string& name,
+                                  const std::shared_ptr<arrow::Table>& data) {
   MEDALLION_ASSIGN_OR_RETURN(auto store, storage::OpenObjectStore(storage::JoinPath(lake_root, name)));
   delta::CreateOptions create;
   MEDALLION_ASSIGN_OR_RETURN(create.schema, delta::CanonicalSchema(*data->schema()));
   MEDALLION_ASSIGN_OR_RETURN(auto table, delta::Table::OpenOrCreate(store, create));
-  MEDALLION_ASSIGN_OR_RETURN(auto written, table->OverwritePartitions(data));
-  return WrittenTable{name, data->num_rows(), written.version};
+  auto written = table->OverwritePartitions(data);
+  if (!written.ok()) return written.status().WithContext(name);
+  return WrittenTable{name, data->num_rows(), written->version};
 }
-
-}  // namespace
 
 std::vector<int32_t> Ntile(int64_t rows, int32_t buckets) {
   std::vector<int32_t> out(rows);
@@ -387,44 +390,6 @@ Result<NorthwindGold> BuildNorthwindGold(const std::shared_ptr<arrow::Table>& fa
   MEDALLION_ASSIGN_OR_RETURN(gold.customer_rfm, CustomerRfm(facts));
   MEDALLION_ASSIGN_OR_RETURN(gold.vip_customers, VipCustomers(gold.customer_rfm));
   return gold;
-}
-
-Result<std::vector<WrittenTable>> BuildNorthwindModel(const std::string& lake_root) {
-  MEDALLION_RETURN_IF_ERROR(EnsureArrowComputeReady());
-  const std::vector<std::pair<std::string, std::vector<std::string>>> sources = {
-      {"orders", {"order_id"}},       {"order_details", {"order_id", "product_id"}},
-      {"customers", {"customer_id"}}, {"products", {"product_id"}},
-      {"categories", {"category_id"}}, {"employees", {"employee_id"}},
-      {"shippers", {"shipper_id"}}};
-  std::map<std::string, TablePtr> current;
-  for (const auto& [name, key] : sources) {
-    MEDALLION_ASSIGN_OR_RETURN(auto bronze, ReadBronze(lake_root, name));
-    auto rows = CurrentRows(bronze, key);
-    if (!rows.ok()) return rows.status().WithContext("bronze/pg_" + name);
-    current[name] = *rows;
-  }
-  std::vector<WrittenTable> written;
-  for (const char* dim : {"customers", "products", "categories", "employees", "shippers"}) {
-    MEDALLION_ASSIGN_OR_RETURN(auto w, Replace(lake_root, std::string("silver/") + dim, current[dim]));
-    written.push_back(w);
-  }
-  NorthwindSources s{current["orders"],    current["order_details"], current["customers"], current["products"],
-                     current["categories"], current["employees"],     current["shippers"]};
-  MEDALLION_ASSIGN_OR_RETURN(auto facts, BuildOrderFacts(s));
-  MEDALLION_ASSIGN_OR_RETURN(auto w, Replace(lake_root, "silver/order_facts", facts));
-  written.push_back(w);
-  MEDALLION_ASSIGN_OR_RETURN(auto gold, BuildNorthwindGold(facts));
-  for (const auto& [name, table] : std::vector<std::pair<std::string, TablePtr>>{
-           {"gold/revenue_by_country", gold.revenue_by_country},
-           {"gold/top_countries", gold.top_countries},
-           {"gold/category_performance", gold.category_performance},
-           {"gold/monthly_revenue", gold.monthly_revenue},
-           {"gold/customer_rfm", gold.customer_rfm},
-           {"gold/vip_customers", gold.vip_customers}}) {
-    MEDALLION_ASSIGN_OR_RETURN(auto w2, Replace(lake_root, name, table));
-    written.push_back(w2);
-  }
-  return written;
 }
 
 }  // namespace medallion::ingest

@@ -37,7 +37,13 @@ struct WrittenTable {
   int64_t version = -1;
 };
 
-Result<std::vector<WrittenTable>> BuildNorthwindModel(const std::string& lake_root);
+// Every row of <lake_root>/bronze/pg_<table>; NotFound says to run ingest-pg.
+Result<std::shared_ptr<arrow::Table>> ReadPgBronze(const std::string& lake_root, const std::string& table);
+
+// Replaces the whole content of <lake_root>/<name> with `data` in one commit
+// (the model is rebuilt in full on every run), creating the table if absent.
+Result<WrittenTable> ReplaceTable(const std::string& lake_root, const std::string& name,
+                                  const std::shared_ptr<arrow::Table>& data);
 
 // The newest row per key of a Bronze table (by _ingested_at), without
 // tombstones (_op = "d") and without the _op/_ingested_at columns.

@@ -23,31 +23,10 @@ using TablePtr = std::shared_ptr<arrow::Table>;
 
 Result<TablePtr> ReadCurrentBronze(const std::string& lake_root, const std::string& table,
                                    const std::vector<std::string>& key) {
-  const std::string uri = storage::JoinPath(lake_root, "bronze/pg_" + table);
-  MEDALLION_ASSIGN_OR_RETURN(auto store, storage::OpenObjectStore(uri));
-  auto opened = delta::Table::Open(store);
-  if (!opened.ok()) {
-    if (opened.status().IsNotFound()) {
-      return Status::NotFound(fmt::format("{} not found: run `medallion ingest-pg --tables {}` first", uri, table));
-    }
-    return opened.status();
-  }
-  MEDALLION_ASSIGN_OR_RETURN(auto bronze, delta::ScanToTable((*opened)->store(), *(*opened)->snapshot(), {}));
+  MEDALLION_ASSIGN_OR_RETURN(auto bronze, ingest::ReadPgBronze(lake_root, table));
   auto rows = ingest::CurrentRows(bronze, key);
   if (!rows.ok()) return rows.status().WithContext("bronze/pg_" + table);
   return *rows;
-}
-
-// The model is rebuilt in full on every run, so each table is replaced, not
-// appended to: a quarantined row fixed at the source leaves the quarantine.
-Result<ingest::WrittenTable> Replace(const std::string& lake_root, const std::string& name, const TablePtr& data) {
-  MEDALLION_ASSIGN_OR_RETURN(auto store, storage::OpenObjectStore(storage::JoinPath(lake_root, name)));
-  delta::CreateOptions create;
-  MEDALLION_ASSIGN_OR_RETURN(create.schema, delta::CanonicalSchema(*data->schema()));
-  MEDALLION_ASSIGN_OR_RETURN(auto table, delta::Table::OpenOrCreate(store, create));
-  auto written = table->OverwritePartitions(data);
-  if (!written.ok()) return written.status().WithContext(name);
-  return ingest::WrittenTable{name, data->num_rows(), written->version};
 }
 
 Result<ingest::WrittenTable> AppendMetrics(const std::string& lake_root, const TablePtr& rows) {
@@ -145,9 +124,9 @@ Result<NorthwindQualityReport> BuildCheckedNorthwindModel(const std::string& lak
   std::vector<TablePtr> metrics;
   for (const auto& table : NorthwindSilverTables()) {
     const CheckedTable& c = checked[table];
-    MEDALLION_ASSIGN_OR_RETURN(auto quarantine, Replace(lake_root, "silver/" + table + "_quarantine", c.quarantined));
+    MEDALLION_ASSIGN_OR_RETURN(auto quarantine, ingest::ReplaceTable(lake_root, "silver/" + table + "_quarantine", c.quarantined));
     report.written.push_back(quarantine);
-    MEDALLION_ASSIGN_OR_RETURN(auto silver, Replace(lake_root, "silver/" + table, c.kept));
+    MEDALLION_ASSIGN_OR_RETURN(auto silver, ingest::ReplaceTable(lake_root, "silver/" + table, c.kept));
     report.written.push_back(silver);
     report.quarantined[table] = c.quarantined->num_rows();
     report.dropped[table] = c.dropped;
@@ -162,7 +141,7 @@ Result<NorthwindQualityReport> BuildCheckedNorthwindModel(const std::string& lak
            {"gold/monthly_revenue", gold.monthly_revenue},
            {"gold/customer_rfm", gold.customer_rfm},
            {"gold/vip_customers", gold.vip_customers}}) {
-    MEDALLION_ASSIGN_OR_RETURN(auto w, Replace(lake_root, name, table));
+    MEDALLION_ASSIGN_OR_RETURN(auto w, ingest::ReplaceTable(lake_root, name, table));
     report.written.push_back(w);
   }
   MEDALLION_ASSIGN_OR_RETURN_ARROW(auto all_metrics, arrow::ConcatenateTables(metrics));
