@@ -9,40 +9,19 @@ The broker gets its own data dir and a free port, and is stopped at the end.
 """
 import os
 import shutil
-import socket
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
+from conftest import REPO, binary, free_port_pair
 
-REPO = Path(__file__).resolve().parents[3]
-BUILD = Path(os.environ.get("MEDALLION_BUILD_DIR", REPO / "build"))
-if not BUILD.is_absolute():
-    BUILD = REPO / BUILD
 SCRIPT = REPO / "scripts" / "kafka"
-
-
-def free_port_pair():
-    # The broker takes port and port+1 (controller); find two free in a row.
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        with socket.socket() as a, socket.socket() as b:
-            try:
-                a.bind(("127.0.0.1", port))
-                b.bind(("127.0.0.1", port + 1))
-                return port
-            except OSError:
-                continue
-    raise RuntimeError("no two consecutive free ports on loopback")
 
 
 @pytest.fixture(scope="module")
 def broker(tmp_path_factory):
     if shutil.which("java") is None:
-        pytest.skip("java is not installed")
+        pytest.fail("java is not installed: the real-broker tests need it (scripts/setup)", pytrace=False)
     data = tmp_path_factory.mktemp("kafka-data")
     port = free_port_pair()
     args = ["--data-dir", str(data), "--port", str(port)]
@@ -53,13 +32,6 @@ def broker(tmp_path_factory):
         yield f"127.0.0.1:{port}"
     finally:
         subprocess.run([str(SCRIPT), "stop", *args], check=False, timeout=60)
-
-
-def binary(name):
-    path = BUILD / name
-    if not path.exists():
-        pytest.skip(f"{path} not built")
-    return str(path)
 
 
 def test_status_reports_running(broker):
@@ -79,10 +51,7 @@ def test_producer_and_source_round_trip(broker):
     assert "[  PASSED  ] 1 test" in out.stdout and "SKIPPED" not in out.stdout
 
 
-def test_produce_command_against_broker(broker):
-    kcat = shutil.which("kcat")
-    if kcat is None:
-        pytest.skip("kcat is not installed")
+def test_produce_command_against_broker(broker, kcat):
     out = subprocess.run([binary("medallion"), "--log-format", "json", "produce", "--topic", "ticks",
                           "--bootstrap", broker, "--history-days", "3", "--history-end", "2025-06-05",
                           "--max-events", "3000"],
