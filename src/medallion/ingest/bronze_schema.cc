@@ -34,6 +34,15 @@ struct Coordinates {
   std::shared_ptr<arrow::BinaryBuilder> header_values = std::make_shared<arrow::BinaryBuilder>();
   arrow::MapBuilder headers{arrow::default_memory_pool(), header_keys, header_values, HeadersType()};
 
+  // The five coordinate columns both shapes start with, into cols[0..4].
+  arrow::Status FinishLeading(std::vector<std::shared_ptr<arrow::Array>>& cols) {
+    ARROW_RETURN_NOT_OK(topic.Finish(&cols[0]));
+    ARROW_RETURN_NOT_OK(partition.Finish(&cols[1]));
+    ARROW_RETURN_NOT_OK(offset.Finish(&cols[2]));
+    ARROW_RETURN_NOT_OK(kafka_timestamp.Finish(&cols[3]));
+    return key.Finish(&cols[4]);
+  }
+
   arrow::Status Append(const RecordView& r) {
     ARROW_RETURN_NOT_OK(topic.Append(r.topic.data(), static_cast<int32_t>(r.topic.size())));
     ARROW_RETURN_NOT_OK(partition.Append(r.partition));
@@ -128,11 +137,7 @@ Result<std::shared_ptr<arrow::RecordBatch>> BronzeBatchBuilder::Finish(int64_t i
   MEDALLION_RETURN_IF_ARROW_ERROR(AppendRepeated(b_->ingest_date, DateOf(ingest_time_us), rows_));
   std::vector<std::shared_ptr<arrow::Array>> cols(9);
   auto& c = b_->coords;
-  MEDALLION_RETURN_IF_ARROW_ERROR(c.topic.Finish(&cols[0]));
-  MEDALLION_RETURN_IF_ARROW_ERROR(c.partition.Finish(&cols[1]));
-  MEDALLION_RETURN_IF_ARROW_ERROR(c.offset.Finish(&cols[2]));
-  MEDALLION_RETURN_IF_ARROW_ERROR(c.kafka_timestamp.Finish(&cols[3]));
-  MEDALLION_RETURN_IF_ARROW_ERROR(c.key.Finish(&cols[4]));
+  MEDALLION_RETURN_IF_ARROW_ERROR(c.FinishLeading(cols));
   MEDALLION_RETURN_IF_ARROW_ERROR(b_->value.Finish(&cols[5]));
   MEDALLION_RETURN_IF_ARROW_ERROR(c.headers.Finish(&cols[6]));
   MEDALLION_RETURN_IF_ARROW_ERROR(b_->ingest_time.Finish(&cols[7]));
@@ -174,11 +179,7 @@ Result<std::shared_ptr<arrow::RecordBatch>> DeadLetterBuilder::Finish(int64_t fa
   MEDALLION_RETURN_IF_ARROW_ERROR(AppendRepeated(b_->failed_date, DateOf(failed_time_us), rows_));
   std::vector<std::shared_ptr<arrow::Array>> cols(11);
   auto& c = b_->coords;
-  MEDALLION_RETURN_IF_ARROW_ERROR(c.topic.Finish(&cols[0]));
-  MEDALLION_RETURN_IF_ARROW_ERROR(c.partition.Finish(&cols[1]));
-  MEDALLION_RETURN_IF_ARROW_ERROR(c.offset.Finish(&cols[2]));
-  MEDALLION_RETURN_IF_ARROW_ERROR(c.kafka_timestamp.Finish(&cols[3]));
-  MEDALLION_RETURN_IF_ARROW_ERROR(c.key.Finish(&cols[4]));
+  MEDALLION_RETURN_IF_ARROW_ERROR(c.FinishLeading(cols));
   MEDALLION_RETURN_IF_ARROW_ERROR(b_->value_prefix.Finish(&cols[5]));
   MEDALLION_RETURN_IF_ARROW_ERROR(b_->value_size.Finish(&cols[6]));
   MEDALLION_RETURN_IF_ARROW_ERROR(c.headers.Finish(&cols[7]));
