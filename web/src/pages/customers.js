@@ -1,0 +1,102 @@
+// Customers: RFM segments and the VIP list from Gold customer_rfm.
+import { getJson } from '../api.js';
+import { deep, field, isObject, num, rows } from '../data.js';
+import { count, currency, decimal } from '../format.js';
+import { ChartPanel } from '../panel.js';
+import { TableCard, Tiles } from '../widgets.js';
+
+// {segment: n} or [{segment, customers}] -> [{segment, customers, revenue}].
+function segments(body) {
+  const raw = deep(body, 'segments', 'rfm_segments', 'segment_counts');
+  if (isObject(raw) && Object.values(raw).every((v) => num(v) !== null)) {
+    return Object.entries(raw).map(([segment, n]) => ({ segment, customers: num(n), revenue: null }));
+  }
+  return rows(raw ?? [])
+    .map((r) => ({
+      segment: String(field(r, 'segment', 'name', 'rfm_segment') ?? '?'),
+      customers: num(field(r, 'customers', 'count', 'n')),
+      revenue: num(field(r, 'revenue', 'monetary')),
+    }))
+    .filter((s) => s.customers !== null && s.customers > 0);
+}
+
+function pieOption(list) {
+  if (!list.length) return null;
+  return {
+    tooltip: { trigger: 'item', formatter: (p) => `${p.name}: ${count(p.value)} customers (${p.percent}%)` },
+    legend: { type: 'scroll', orient: 'vertical', right: 0, top: 'middle' },
+    series: [
+      {
+        type: 'pie',
+        name: 'customers',
+        radius: ['38%', '70%'],
+        center: ['38%', '50%'],
+        avoidLabelOverlap: true,
+        label: { formatter: '{b}\n{d}%' },
+        data: list.map((s) => ({ name: s.segment, value: s.customers })),
+      },
+    ],
+  };
+}
+
+function revenueOption(list) {
+  const withRevenue = list.filter((s) => s.revenue !== null).sort((a, b) => b.revenue - a.revenue);
+  if (!withRevenue.length) return null;
+  return {
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v) => currency(v) },
+    grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', axisLabel: { formatter: (v) => currency(v) } },
+    yAxis: { type: 'category', inverse: true, data: withRevenue.map((s) => s.segment) },
+    series: [{ type: 'bar', name: 'revenue', data: withRevenue.map((s) => Math.round(s.revenue)) }],
+  };
+}
+
+export default {
+  id: 'customers',
+  title: 'Customers',
+  create(root) {
+    const tiles = new Tiles(root, [
+      { key: 'customers', label: 'Customers scored' },
+      { key: 'vips', label: 'VIP customers' },
+      { key: 'segments', label: 'Segments' },
+    ]);
+    const pie = new ChartPanel(root, { id: 'rfm-segments', title: 'RFM segments', empty: 'No customer_rfm rows yet (run gold)', height: 300 });
+    const revenue = new ChartPanel(root, { id: 'segment-revenue', title: 'Revenue by segment', empty: 'No revenue per segment yet', height: 300 });
+    const vips = new TableCard(root, {
+      id: 'vip-list',
+      title: 'VIP customers',
+      wide: true,
+      empty: 'No VIP customers yet',
+      columns: [
+        { key: 'customer_id', label: 'Customer' },
+        { key: 'segment', label: 'Segment' },
+        { key: 'country', label: 'Country' },
+        { key: 'monetary', label: 'Revenue', numeric: true, format: (v) => currency(num(v)) },
+        { key: 'frequency', label: 'Orders', numeric: true, format: (v) => count(num(v)) },
+        { key: 'recency_days', label: 'Days since last order', numeric: true, format: (v) => decimal(num(v), 0) },
+        { key: 'rfm_score', label: 'RFM', numeric: true },
+      ],
+    });
+
+    return {
+      async refresh() {
+        const body = await getJson('/api/v1/customers');
+        const list = segments(body);
+        const vipRows = rows(deep(body, 'vips', 'vip', 'vip_customers') ?? []).map((r) => ({
+          ...r,
+          monetary: field(r, 'monetary', 'revenue', 'spend'),
+          frequency: field(r, 'frequency', 'orders'),
+          recency_days: field(r, 'recency_days', 'recency'),
+          rfm_score: field(r, 'rfm_score', 'rfm', 'score') ?? [r.r_score, r.f_score, r.m_score].filter((x) => x != null).join(''),
+        }));
+        const total = num(deep(body, 'customers_total', 'total_customers')) ?? (list.length ? list.reduce((s, x) => s + x.customers, 0) : null);
+        tiles.set('customers', count(total));
+        tiles.set('vips', count(num(deep(body, 'vip_count', 'vips_total')) ?? (vipRows.length || null)));
+        tiles.set('segments', list.length ? String(list.length) : '–');
+        pie.update(pieOption(list));
+        revenue.update(revenueOption(list));
+        vips.update(vipRows);
+      },
+    };
+  },
+};

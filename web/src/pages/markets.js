@@ -1,0 +1,138 @@
+// Markets: per symbol, price with its RSI and MACD panels on a shared time
+// axis, and how often the direction model called the next move right.
+import { getJson } from '../api.js';
+import { deep, field, num, rows, timeMs } from '../data.js';
+import { count, decimal, percent } from '../format.js';
+import { ChartPanel } from '../panel.js';
+import { Picker, Tiles } from '../widgets.js';
+
+function symbolsOf(body) {
+  const list = deep(body, 'symbols');
+  if (Array.isArray(list)) return list.map((s) => (typeof s === 'string' ? s : field(s, 'symbol', 'name'))).filter(Boolean);
+  return rows(body, 'ticks').map((r) => field(r, 'symbol')).filter(Boolean);
+}
+
+function pointsOf(body) {
+  return rows(body, 'points', 'ticks', 'bars', 'series')
+    .map((r) => ({
+      t: timeMs(field(r, 'time', 'event_time', 'window_start', 'ts', 'minute')),
+      price: num(field(r, 'price', 'close', 'last')),
+      rsi: num(field(r, 'rsi', 'rsi_14')),
+      macd: num(field(r, 'macd')),
+      signal: num(field(r, 'macd_signal', 'signal')),
+      hist: num(field(r, 'macd_hist', 'macd_histogram', 'histogram')),
+    }))
+    .filter((p) => p.t !== null && p.price !== null)
+    .sort((a, b) => a.t - b.t);
+}
+
+function indicatorsOption(symbol, points) {
+  if (!points.length) return null;
+  const pick = (key) => points.map((p) => [p.t, p[key]]);
+  const grids = [
+    { left: 56, right: 16, top: 28, height: '44%' },
+    { left: 56, right: 16, top: '60%', height: '13%' },
+    { left: 56, right: 16, top: '79%', height: '13%' },
+  ];
+  const xAxis = grids.map((_, i) => ({ type: 'time', gridIndex: i, axisLabel: { show: i === 2 }, axisTick: { show: i === 2 } }));
+  return {
+    legend: { top: 0, data: [symbol, 'RSI', 'MACD', 'signal', 'histogram'] },
+    tooltip: { trigger: 'axis', axisPointer: { link: [{ xAxisIndex: 'all' }] }, valueFormatter: (v) => (v === null || v === undefined ? '–' : decimal(v, 2)) },
+    axisPointer: { link: [{ xAxisIndex: 'all' }] },
+    grid: grids,
+    xAxis,
+    yAxis: [
+      { type: 'value', gridIndex: 0, scale: true, name: 'price' },
+      { type: 'value', gridIndex: 1, min: 0, max: 100, interval: 50, name: 'RSI' },
+      { type: 'value', gridIndex: 2, scale: true, name: 'MACD', splitNumber: 2 },
+    ],
+    dataZoom: [{ type: 'inside', xAxisIndex: [0, 1, 2] }],
+    series: [
+      { type: 'line', name: symbol, data: pick('price'), showSymbol: false, xAxisIndex: 0, yAxisIndex: 0 },
+      {
+        type: 'line',
+        name: 'RSI',
+        data: pick('rsi'),
+        showSymbol: false,
+        xAxisIndex: 1,
+        yAxisIndex: 1,
+        markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dotted' }, label: { show: false }, data: [{ yAxis: 30 }, { yAxis: 70 }] },
+      },
+      { type: 'line', name: 'MACD', data: pick('macd'), showSymbol: false, xAxisIndex: 2, yAxisIndex: 2 },
+      { type: 'line', name: 'signal', data: pick('signal'), showSymbol: false, xAxisIndex: 2, yAxisIndex: 2 },
+      { type: 'bar', name: 'histogram', data: pick('hist'), xAxisIndex: 2, yAxisIndex: 2, barMaxWidth: 4 },
+    ],
+  };
+}
+
+function gaugeOption(accuracy) {
+  if (accuracy === null) return null;
+  return {
+    tooltip: { trigger: 'item', formatter: () => `direction accuracy: ${percent(accuracy)}` },
+    series: [
+      {
+        type: 'gauge',
+        name: 'direction accuracy',
+        min: 0,
+        max: 100,
+        progress: { show: true, width: 14 },
+        axisLine: { lineStyle: { width: 14 } },
+        axisLabel: { distance: 18, fontSize: 10 },
+        splitLine: { length: 8 },
+        axisTick: { show: false },
+        pointer: { width: 4 },
+        detail: { valueAnimation: true, formatter: '{value}%', fontSize: 22, offsetCenter: [0, '70%'] },
+        title: { offsetCenter: [0, '95%'], fontSize: 12 },
+        data: [{ value: Math.round(accuracy * 1000) / 10, name: 'next move called right' }],
+      },
+    ],
+  };
+}
+
+export default {
+  id: 'markets',
+  title: 'Markets',
+  create(root) {
+    let symbol = '';
+    const tiles = new Tiles(root, [
+      { key: 'price', label: 'Last price' },
+      { key: 'rsi', label: 'RSI (14)' },
+      { key: 'macd', label: 'MACD' },
+      { key: 'ticks', label: 'Points shown' },
+    ]);
+    const chart = new ChartPanel(root, { id: 'price-indicators', title: 'Price, RSI and MACD', empty: 'No tick indicators yet (produce --topic ticks, then silver/gold)', height: 420, wide: false });
+    chart.card.classList.add('span-2');
+    const picker = new Picker(chart.toolbar, {
+      label: 'Symbol',
+      onChange: (value) => {
+        symbol = value;
+        view.refresh();
+      },
+    });
+    const gauge = new ChartPanel(root, { id: 'direction-accuracy', title: 'Direction accuracy', empty: 'No direction predictions yet', height: 240 });
+
+    const view = {
+      async refresh() {
+        const list = symbolsOf(await getJson('/api/v1/ticks'));
+        if (list.length) symbol = picker.setOptions(list);
+        if (!symbol) {
+          chart.update(null);
+          gauge.update(null);
+          return;
+        }
+        const body = await getJson(`/api/v1/ticks/${encodeURIComponent(symbol)}`);
+        const points = pointsOf(body);
+        const last = points[points.length - 1];
+        tiles.set('price', last ? decimal(last.price, 2) : '–', symbol);
+        tiles.set('rsi', last && last.rsi !== null ? decimal(last.rsi, 1) : '–', last && last.rsi !== null ? (last.rsi > 70 ? 'overbought' : last.rsi < 30 ? 'oversold' : 'neutral') : '');
+        tiles.set('macd', last && last.macd !== null ? decimal(last.macd, 3) : '–');
+        tiles.set('ticks', count(points.length));
+        chart.update(indicatorsOption(symbol, points));
+        let accuracy = num(deep(body, 'direction_accuracy', 'accuracy'));
+        if (accuracy !== null && accuracy > 1) accuracy /= 100;
+        gauge.update(gaugeOption(accuracy));
+      },
+    };
+    return view;
+  },
+};
