@@ -27,6 +27,12 @@ export async function getJson(path) {
   }
 }
 
+// Forget earlier failures: called before each refresh so the banner speaks
+// about the page on screen only.
+export function clearFailures() {
+  failures.clear();
+}
+
 // Requests that failed on their last try, for the banner under the nav bar.
 export function failedRequests() {
   return [...failures.entries()].map(([path, reason]) => ({ path, reason }));

@@ -1,6 +1,6 @@
-// Tolerant readers for API bodies. The server is young and its shapes grow;
-// these accept the few spellings a field may have and never throw, so a
-// renamed or missing field degrades to "no data" on one panel only.
+// Null-safe readers for API bodies (shapes in /openapi.json). They never
+// throw: a missing endpoint, table or field degrades to "no data" on the one
+// panel that needs it.
 
 export function isObject(value) {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -22,22 +22,11 @@ export function num(value) {
   return Number.isFinite(n) ? n : null;
 }
 
-// Rows as objects from any of: an array of objects; {<key>: [...]};
-// {rows|items|data: [...]}; a columnar {columns: [names], rows: [[...]]}.
-export function rows(body, ...keys) {
-  if (Array.isArray(body)) return body.filter(isObject);
-  if (!isObject(body)) return [];
-  for (const key of [...keys, 'rows', 'items', 'data', 'results']) {
-    const value = body[key];
-    if (Array.isArray(value)) {
-      if (Array.isArray(body.columns) && value.every(Array.isArray)) {
-        return value.map((r) => Object.fromEntries(body.columns.map((c, i) => [typeof c === 'string' ? c : c.name, r[i]])));
-      }
-      return value.filter(isObject);
-    }
-    if (isObject(value) && key !== 'rows' && Array.isArray(value.rows)) return rows(value);
-  }
-  return [];
+// The array of objects at body[key]; anything else (a missing endpoint, a
+// field not there yet) reads as no rows.
+export function rows(body, key) {
+  const value = isObject(body) ? body[key] : undefined;
+  return Array.isArray(value) ? value.filter(isObject) : [];
 }
 
 // Distinct values in first-seen order.
@@ -67,22 +56,6 @@ export function timeMs(value) {
   }
   const ms = Date.parse(value);
   return Number.isFinite(ms) ? ms : null;
-}
-
-// Like field(), but also looks inside nested objects (breadth first, a few
-// levels): {"freshness": {"p50_s": 1.2}} answers deep(body, 'p50_s').
-export function deep(obj, ...keys) {
-  let level = [obj];
-  for (let depth = 0; depth < 4 && level.length; depth += 1) {
-    const next = [];
-    for (const node of level) {
-      const hit = field(node, ...keys);
-      if (hit !== undefined) return hit;
-      if (isObject(node)) next.push(...Object.values(node).filter(isObject));
-    }
-    level = next;
-  }
-  return undefined;
 }
 
 // The latest value of `key` among rows (dates/times as ISO strings sort).

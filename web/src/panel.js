@@ -41,6 +41,7 @@ export class ChartPanel {
     this.card.append(head, this.body, this.emptyNote);
     parent.append(this.card);
     this.chart = null;
+    this.disposed = false;
     this.resizeObserver = new ResizeObserver(() => this.chart && this.chart.resize());
     this.resizeObserver.observe(this.body);
     this.unsubscribe = onThemeChange(() => this.rebuild());
@@ -50,6 +51,7 @@ export class ChartPanel {
 
   // option: an ECharts option without colours/background, or null for "no data".
   update(option) {
+    if (this.disposed) return; // a refresh that outlived its page
     this.option = option && pointCount(option) > 0 ? option : null;
     if (!this.option) {
       this.showEmpty(true);
@@ -80,6 +82,7 @@ export class ChartPanel {
   }
 
   dispose() {
+    this.disposed = true;
     this.unsubscribe();
     this.resizeObserver.disconnect();
     if (this.chart) this.chart.dispose();

@@ -81,9 +81,10 @@ export class Picker {
     this.select = element('select');
     this.select.setAttribute('aria-label', label);
     this.select.addEventListener('change', () => onChange(this.select.value));
-    const wrap = element('label', 'picker', `${label} `);
-    wrap.append(this.select);
-    parent.append(wrap);
+    this.wrap = element('label', 'picker', `${label} `);
+    this.wrap.append(this.select);
+    this.wrap.hidden = true; // until there is something to pick
+    parent.append(this.wrap);
   }
 
   setOptions(values) {
@@ -93,6 +94,7 @@ export class Picker {
       this.select.replaceChildren(...values.map((v) => new Option(String(v), String(v))));
       if (values.map(String).includes(current)) this.select.value = current;
     }
+    this.wrap.hidden = values.length === 0;
     return this.select.value;
   }
 

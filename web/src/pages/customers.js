@@ -1,23 +1,14 @@
 // Customers: RFM segments and the VIP list from Gold customer_rfm.
 import { getJson } from '../api.js';
-import { deep, field, isObject, num, rows } from '../data.js';
-import { count, currency, decimal } from '../format.js';
+import { field, num, rows } from '../data.js';
+import { count, currency } from '../format.js';
 import { ChartPanel } from '../panel.js';
 import { TableCard, Tiles } from '../widgets.js';
 
-// {segment: n} or [{segment, customers}] -> [{segment, customers, revenue}].
 function segments(body) {
-  const raw = deep(body, 'segments', 'rfm_segments', 'segment_counts');
-  if (isObject(raw) && Object.values(raw).every((v) => num(v) !== null)) {
-    return Object.entries(raw).map(([segment, n]) => ({ segment, customers: num(n), revenue: null }));
-  }
-  return rows(raw ?? [])
-    .map((r) => ({
-      segment: String(field(r, 'segment', 'name', 'rfm_segment') ?? '?'),
-      customers: num(field(r, 'customers', 'count', 'n')),
-      revenue: num(field(r, 'revenue', 'monetary')),
-    }))
-    .filter((s) => s.customers !== null && s.customers > 0);
+  return rows(body, 'segments')
+    .map((r) => ({ segment: String(r.segment ?? '?'), customers: num(r.customers), revenue: num(r.monetary) }))
+    .filter((r) => r.customers !== null && r.customers > 0);
 }
 
 function pieOption(list) {
@@ -70,11 +61,11 @@ export default {
       columns: [
         { key: 'customer_id', label: 'Customer' },
         { key: 'segment', label: 'Segment' },
-        { key: 'country', label: 'Country' },
         { key: 'monetary', label: 'Revenue', numeric: true, format: (v) => currency(num(v)) },
         { key: 'frequency', label: 'Orders', numeric: true, format: (v) => count(num(v)) },
-        { key: 'recency_days', label: 'Days since last order', numeric: true, format: (v) => decimal(num(v), 0) },
-        { key: 'rfm_score', label: 'RFM', numeric: true },
+        { key: 'recency_days', label: 'Days since last order', numeric: true, format: (v) => count(num(v)) },
+        { key: 'last_order_date', label: 'Last order' },
+        { key: 'rfm_score', label: 'RFM score', numeric: true },
       ],
     });
 
@@ -82,20 +73,13 @@ export default {
       async refresh() {
         const body = await getJson('/api/v1/customers');
         const list = segments(body);
-        const vipRows = rows(deep(body, 'vips', 'vip', 'vip_customers') ?? []).map((r) => ({
-          ...r,
-          monetary: field(r, 'monetary', 'revenue', 'spend'),
-          frequency: field(r, 'frequency', 'orders'),
-          recency_days: field(r, 'recency_days', 'recency'),
-          rfm_score: field(r, 'rfm_score', 'rfm', 'score') ?? [r.r_score, r.f_score, r.m_score].filter((x) => x != null).join(''),
-        }));
-        const total = num(deep(body, 'customers_total', 'total_customers')) ?? (list.length ? list.reduce((s, x) => s + x.customers, 0) : null);
-        tiles.set('customers', count(total));
-        tiles.set('vips', count(num(deep(body, 'vip_count', 'vips_total')) ?? (vipRows.length || null)));
+        const asOf = field(body, 'as_of');
+        tiles.set('customers', count(num(field(body, 'customers'))), asOf ? `RFM as of ${asOf}` : '');
+        tiles.set('vips', count(num(field(body, 'vip_count'))));
         tiles.set('segments', list.length ? String(list.length) : '–');
         pie.update(pieOption(list));
         revenue.update(revenueOption(list));
-        vips.update(vipRows);
+        vips.update(rows(body, 'vips'));
       },
     };
   },

@@ -1,27 +1,18 @@
 // Markets: per symbol, price with its RSI and MACD panels on a shared time
 // axis, and how often the direction model called the next move right.
 import { getJson } from '../api.js';
-import { deep, field, num, rows, timeMs } from '../data.js';
+import { field, num, rows, timeMs } from '../data.js';
 import { count, decimal, percent } from '../format.js';
 import { ChartPanel } from '../panel.js';
 import { Picker, Tiles } from '../widgets.js';
 
 function symbolsOf(body) {
-  const list = deep(body, 'symbols');
-  if (Array.isArray(list)) return list.map((s) => (typeof s === 'string' ? s : field(s, 'symbol', 'name'))).filter(Boolean);
-  return rows(body, 'ticks').map((r) => field(r, 'symbol')).filter(Boolean);
+  return rows(body, 'symbols').map((r) => r.symbol).filter(Boolean).map(String);
 }
 
 function pointsOf(body) {
-  return rows(body, 'points', 'ticks', 'bars', 'series')
-    .map((r) => ({
-      t: timeMs(field(r, 'time', 'event_time', 'window_start', 'ts', 'minute')),
-      price: num(field(r, 'price', 'close', 'last')),
-      rsi: num(field(r, 'rsi', 'rsi_14')),
-      macd: num(field(r, 'macd')),
-      signal: num(field(r, 'macd_signal', 'signal')),
-      hist: num(field(r, 'macd_hist', 'macd_histogram', 'histogram')),
-    }))
+  return rows(body, 'points')
+    .map((r) => ({ t: timeMs(r.ts), price: num(r.price), rsi: num(r.rsi_14), macd: num(r.macd), signal: num(r.macd_signal), hist: num(r.macd_hist) }))
     .filter((p) => p.t !== null && p.price !== null)
     .sort((a, b) => a.t - b.t);
 }
@@ -65,7 +56,7 @@ function indicatorsOption(symbol, points) {
   };
 }
 
-function gaugeOption(accuracy) {
+function gaugeOption(accuracy, scored) {
   if (accuracy === null) return null;
   return {
     tooltip: { trigger: 'item', formatter: () => `direction accuracy: ${percent(accuracy)}` },
@@ -83,7 +74,7 @@ function gaugeOption(accuracy) {
         pointer: { width: 4 },
         detail: { valueAnimation: true, formatter: '{value}%', fontSize: 22, offsetCenter: [0, '70%'] },
         title: { offsetCenter: [0, '95%'], fontSize: 12 },
-        data: [{ value: Math.round(accuracy * 1000) / 10, name: 'next move called right' }],
+        data: [{ value: Math.round(accuracy * 1000) / 10, name: `next move called right (${count(scored)} scored)` }],
       },
     ],
   };
@@ -128,9 +119,8 @@ export default {
         tiles.set('macd', last && last.macd !== null ? decimal(last.macd, 3) : '–');
         tiles.set('ticks', count(points.length));
         chart.update(indicatorsOption(symbol, points));
-        let accuracy = num(deep(body, 'direction_accuracy', 'accuracy'));
-        if (accuracy !== null && accuracy > 1) accuracy /= 100;
-        gauge.update(gaugeOption(accuracy));
+        const scored = num(field(body, 'predictions_scored'));
+        gauge.update(gaugeOption(num(field(body, 'direction_accuracy')), scored));
       },
     };
     return view;

@@ -1,12 +1,13 @@
 // Overview: pipeline health, Bronze -> Silver -> Gold with row counts,
 // versions and freshness, consumer lag and throughput, updated live.
 import { getJson } from '../api.js';
-import { deep, field, num, rows } from '../data.js';
+import { field, num, rows, timeMs } from '../data.js';
 import { bytes, clock, count, duration } from '../format.js';
 import { ChartPanel } from '../panel.js';
 import { element, Tiles } from '../widgets.js';
 
 const LAYERS = ['bronze', 'silver', 'gold'];
+const LAYER_COLOURS = { bronze: '#b87333', silver: '#8c96a0', gold: '#d4a72c' };
 const HISTORY_POINTS = 120; // 10 minutes at one sample per refresh
 
 // Samples of the live figures, kept across page switches so the trend line
@@ -30,11 +31,7 @@ function stage(parent, layer, title) {
   return { big, cells };
 }
 
-// Seconds from fields spelled in seconds or milliseconds.
-function seconds(body, secondKeys, msKeys) {
-  const s = num(deep(body, ...secondKeys));
-  if (s !== null) return s;
-  const ms = num(deep(body, ...msKeys));
+function msToSeconds(ms) {
   return ms === null ? null : ms / 1000;
 }
 
@@ -57,44 +54,48 @@ export default {
       stages[layer] = stage(flow, layer, layer[0].toUpperCase() + layer.slice(1));
     });
     const tablesChart = new ChartPanel(root, { id: 'table-rows', title: 'Rows per table', empty: 'No Delta tables in the lake yet' });
-    const liveChart = new ChartPanel(root, { id: 'live', title: 'Throughput and freshness (live)', empty: 'Waiting for the pipeline to report' });
+    const liveChart = new ChartPanel(root, { id: 'live', title: 'Rows by layer (live, sampled every 5 s)', empty: 'Waiting for the first tables' });
 
     return {
       async refresh() {
         const [pipeline, tablesBody] = await Promise.all([getJson('/api/v1/pipeline'), getJson('/api/v1/tables')]);
         const tables = rows(tablesBody, 'tables');
+        const layers = rows(pipeline, 'layers');
 
+        const layerRows = {};
         for (const layer of LAYERS) {
-          const mine = tables.filter((t) => field(t, 'layer') === layer);
-          const fromPipeline = deep(pipeline, layer);
-          const rowsTotal = mine.length ? mine.reduce((sum, t) => sum + (num(field(t, 'rows', 'num_records')) ?? 0), 0)
-                                        : num(deep(fromPipeline, 'rows', 'count'));
+          const mine = tables.filter((t) => t.layer === layer);
+          const summary = layers.find((l) => l.layer === layer);
+          layerRows[layer] = mine.length ? mine.reduce((sum, t) => sum + (num(t.rows) ?? 0), 0) : num(field(summary, 'rows'));
           const { big, cells } = stages[layer];
-          big.textContent = count(rowsTotal);
+          big.textContent = count(layerRows[layer]);
           cells.tables.textContent = mine.length ? String(mine.length) : '–';
-          const versions = mine.map((t) => num(field(t, 'version'))).filter((v) => v !== null);
+          const versions = mine.map((t) => num(t.version)).filter((v) => v !== null);
           cells.version.textContent = versions.length ? String(Math.max(...versions)) : '–';
-          const size = mine.reduce((sum, t) => sum + (num(field(t, 'size_bytes', 'size')) ?? 0), 0);
-          cells.size.textContent = mine.length ? bytes(size) : '–';
-          const commits = mine.map((t) => num(field(t, 'last_commit_ms'))).filter((v) => v);
+          cells.size.textContent = mine.length ? bytes(mine.reduce((sum, t) => sum + (num(t.size_bytes) ?? 0), 0)) : '–';
+          const commits = mine.map((t) => timeMs(t.last_commit)).filter((v) => v !== null);
           cells.commit.textContent = commits.length ? clock(new Date(Math.max(...commits))) : '–';
         }
 
-        const throughput = num(deep(pipeline, 'throughput_eps', 'events_per_second', 'throughput_per_s', 'throughput'));
-        const lag = num(deep(pipeline, 'consumer_lag', 'lag_records', 'lag'));
-        const p50 = seconds(pipeline, ['freshness_p50_s', 'p50_s', 'p50_seconds'], ['freshness_p50_ms', 'p50_ms']);
-        const p99 = seconds(pipeline, ['freshness_p99_s', 'p99_s', 'p99_seconds'], ['freshness_p99_ms', 'p99_ms']);
-        const quarantined = num(deep(pipeline, 'quarantined', 'quarantine_rows', 'quarantined_rows'));
-        tiles.set('throughput', throughput === null ? '–' : `${count(throughput)}/s`, 'events into Bronze');
-        tiles.set('lag', count(lag), 'records behind');
-        tiles.set('freshness-p50', duration(p50), 'event → Gold');
-        tiles.set('freshness-p99', duration(p99), 'event → Gold');
-        tiles.set('quarantined', count(quarantined), 'rows held back');
+        // Rates and freshness exist only while ingest / the stream job run
+        // and report; a lake at rest shows dashes, not zeros.
+        const throughput = num(field(pipeline, 'throughput_rows_per_s', 'ingest_rows_per_s'));
+        const lag = num(field(pipeline, 'consumer_lag'));
+        const p50 = msToSeconds(num(field(pipeline, 'freshness_p50_ms')));
+        const p99 = msToSeconds(num(field(pipeline, 'freshness_p99_ms')));
+        const quarantined = tables.filter((t) => t.layer === 'silver' && String(t.name).endsWith('_quarantine'))
+          .reduce((sum, t) => sum + (num(t.rows) ?? 0), 0);
+        const idle = pipeline && throughput === null ? 'no job reporting' : '';
+        tiles.set('throughput', throughput === null ? '–' : `${count(throughput)}/s`, idle || 'rows per second');
+        tiles.set('lag', count(lag), lag === null ? idle : 'records behind');
+        tiles.set('freshness-p50', duration(p50), p50 === null ? idle : 'event → Gold');
+        tiles.set('freshness-p99', duration(p99), p99 === null ? idle : 'event → Gold');
+        tiles.set('quarantined', tables.length ? count(quarantined) : '–', 'rows held out of Silver');
 
         tablesChart.update(tableRowsOption(tables));
 
-        if (pipeline) {
-          history.push({ t: Date.now(), throughput, p50, p99 });
+        if (tables.length || layers.length) {
+          history.push({ t: Date.now(), throughput, ...layerRows });
           if (history.length > HISTORY_POINTS) history.shift();
         }
         liveChart.update(liveOption());
@@ -105,10 +106,9 @@ export default {
 
 function tableRowsOption(tables) {
   const sorted = [...tables]
-    .filter((t) => num(field(t, 'rows')) !== null)
+    .filter((t) => num(t.rows) !== null)
     .sort((a, b) => LAYERS.indexOf(a.layer) - LAYERS.indexOf(b.layer) || String(a.name).localeCompare(String(b.name)));
   if (!sorted.length) return null;
-  const colours = { bronze: '#b87333', silver: '#8c96a0', gold: '#d4a72c' };
   return {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
@@ -118,28 +118,35 @@ function tableRowsOption(tables) {
       {
         type: 'bar',
         name: 'rows',
-        data: sorted.map((t) => ({ value: Math.max(1, num(t.rows)), itemStyle: { color: colours[t.layer] ?? '#5b8def' } })),
+        data: sorted.map((t) => ({ value: Math.max(1, num(t.rows)), itemStyle: { color: LAYER_COLOURS[t.layer] ?? '#5b8def' } })),
       },
     ],
   };
 }
 
+// Rows per layer sampled at each refresh (and throughput when reported):
+// the lake growing while you watch.
 function liveOption() {
-  const samples = history.filter((h) => h.throughput !== null || h.p50 !== null);
-  if (!samples.length) return null;
-  const pair = (key) => samples.map((h) => [h.t, h[key]]);
+  if (!history.length) return null;
+  const pair = (key) => history.map((h) => [h.t, h[key]]);
+  const few = history.length < 3;
+  const series = LAYERS.map((layer) => ({
+    type: 'line',
+    name: layer,
+    showSymbol: few,
+    data: pair(layer),
+    itemStyle: { color: LAYER_COLOURS[layer] },
+  }));
+  const withRate = history.some((h) => h.throughput !== null);
+  if (withRate) series.push({ type: 'line', name: 'rows/s', yAxisIndex: 1, showSymbol: few, lineStyle: { type: 'dashed' }, data: pair('throughput') });
   return {
     legend: { top: 0 },
     grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
-    xAxis: { type: 'time' },
+    xAxis: { type: 'time', axisLabel: { hideOverlap: true } },
     yAxis: [
-      { type: 'value', name: 'events/s', min: 0 },
-      { type: 'value', name: 'seconds', min: 0, splitLine: { show: false } },
+      { type: 'value', name: 'rows', scale: true, axisLabel: { formatter: (v) => count(v) } },
+      { type: 'value', name: 'rows/s', min: 0, show: withRate, splitLine: { show: false } },
     ],
-    series: [
-      { type: 'line', name: 'throughput', showSymbol: samples.length < 3, data: pair('throughput') },
-      { type: 'line', name: 'freshness p50', yAxisIndex: 1, showSymbol: samples.length < 3, data: pair('p50') },
-      { type: 'line', name: 'freshness p99', yAxisIndex: 1, showSymbol: samples.length < 3, data: pair('p99') },
-    ],
+    series,
   };
 }

@@ -1,0 +1,138 @@
+// The dashboard in a real browser (issue 7 acceptance): a lake built by
+// medallion's own commands on generated data, `medallion serve` over it with
+// the built web/dist, and Debian's Chromium (headless, via playwright-core)
+// opening every page at a 1366x768 laptop size.
+//
+// Checks: every page loads through the nav bar; every chart drew data points
+// (window.medallionCharts(), the dashboard's test hook); no console error or
+// uncaught exception; new orders appended while the page is open show up on
+// the next 5 s refresh without a reload; the theme follows
+// prefers-color-scheme and the toggle. Screenshots of each page go to
+// docs/screenshots/ (Overview in light and dark) for the README.
+//
+// Run: node --test tests/e2e/   (scripts/test e2e; MEDALLION_BIN picks the binary,
+// MEDALLION_E2E_KEEP=1 keeps the work directory with the lake and logs).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { launchChromium } from './browser.mjs';
+import { Lake } from './lake.mjs';
+import { REPO, medallionBinary, waitFor } from './processes.mjs';
+import { startServer } from './server.mjs';
+
+const PAGES = ['overview', 'sales', 'forecast', 'quality', 'markets', 'customers'];
+const SCREENSHOTS = path.join(REPO, 'docs', 'screenshots');
+const VIEWPORT = { width: 1366, height: 768 };
+// Charts animate in; a screenshot mid-animation shows half-drawn bars.
+const SETTLE_MS = 1200;
+
+describe('dashboard', { timeout: 300000 }, () => {
+  let workDir;
+  let lake;
+  let server;
+  let browser;
+  let page;
+  let failed = false;
+  const consoleErrors = [];
+
+  before(async () => {
+    const medallion = medallionBinary();
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medallion-e2e-'));
+    lake = new Lake(medallion, workDir);
+    await lake.build();
+    server = await startServer(medallion, lake.root, workDir);
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light' });
+    page = await context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(`console: ${message.text()} (${message.location().url})`);
+    });
+    page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (server) await server.proc.stop();
+    if (lake) await lake.close();
+    if (workDir && !failed && !process.env.MEDALLION_E2E_KEEP) fs.rmSync(workDir, { recursive: true, force: true });
+    else if (workDir) console.log(`e2e work directory kept: ${workDir}`);
+  });
+
+  // Opens a page through the nav bar (the first one by URL) and waits for a
+  // refresh of it to complete.
+  async function open(id) {
+    const before = page.url().startsWith('http') ? await page.evaluate(() => window.medallionRefreshCount()) : 0;
+    if (!page.url().startsWith('http')) await page.goto(`${server.url}/#/${id}`);
+    else await page.click(`#nav a[data-page="${id}"]`);
+    await page.waitForFunction(
+      ([pageId, count]) => window.location.hash === `#/${pageId}` && window.medallionRefreshCount && window.medallionRefreshCount() > count,
+      [id, before],
+      { timeout: 20000 },
+    );
+  }
+
+  function assertNoConsoleErrors() {
+    assert.deepEqual(consoleErrors, [], `browser console errors:\n${consoleErrors.join('\n')}`);
+  }
+
+  async function track(fn) {
+    try {
+      await fn();
+    } catch (err) {
+      failed = true;
+      throw err;
+    }
+  }
+
+  for (const id of PAGES) {
+    test(`${id}: loads and every chart has data points`, () => track(async () => {
+      await open(id);
+      const charts = await page.evaluate(() => window.medallionCharts());
+      assert.ok(charts.length > 0, `${id} shows no charts`);
+      const empty = charts.filter((c) => !(c.points > 0)).map((c) => c.id);
+      await page.waitForTimeout(SETTLE_MS);
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${id}.png`), fullPage: true });
+      assert.deepEqual(empty, [], `${id}: charts without data: ${empty.join(', ')} (all: ${JSON.stringify(charts)})`);
+      const active = await page.getAttribute('#nav a.active', 'data-page');
+      assert.equal(active, id);
+      assertNoConsoleErrors();
+    }));
+  }
+
+  test('overview: new orders show up on the next refresh, without a reload', () => track(async () => {
+    await open('overview');
+    const read = () => page.textContent('[data-metric="bronze-rows"]');
+    const bronzeBefore = await read();
+    const refreshesBefore = await page.evaluate(() => window.medallionRefreshCount());
+    await page.evaluate(() => {
+      window.e2eSamePage = true;
+    });
+    await lake.appendOrders(23);
+    const bronzeAfter = await waitFor('the Bronze row count to change on the page', async () => {
+      const now = await read();
+      return now !== bronzeBefore ? now : null;
+    }, { timeoutMs: 20000, intervalMs: 250 });
+    assert.notEqual(bronzeAfter, bronzeBefore);
+    assert.equal(await page.evaluate(() => window.e2eSamePage), true, 'the page was reloaded');
+    assert.ok((await page.evaluate(() => window.medallionRefreshCount())) > refreshesBefore);
+    assertNoConsoleErrors();
+  }));
+
+  test('overview: dark theme from prefers-color-scheme, and the toggle', () => track(async () => {
+    await open('overview');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+    await page.waitForTimeout(SETTLE_MS);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'overview-dark.png'), fullPage: true });
+    const charts = await page.evaluate(() => window.medallionCharts());
+    assert.ok(charts.every((c) => c.points > 0), 'charts lost their data when the theme changed');
+    await page.click('#theme-toggle');
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+    await page.click('#theme-toggle');
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+    assertNoConsoleErrors();
+  }));
+});
