@@ -5,7 +5,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -21,6 +20,7 @@ class LatencyHistogram {
 
   LatencyHistogram();
   void Record(int64_t latency_ms, int64_t count = 1);
+  void Merge(const LatencyHistogram& other);
   int64_t count() const { return count_; }
   // The upper bound of the bucket holding the q-quantile (0 < q <= 1),
   // interpolated linearly inside the bucket; 0 with no samples.

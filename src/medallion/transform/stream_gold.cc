@@ -1,0 +1,131 @@
+#include "medallion/transform/stream_gold.h"
+
+#include <arrow/api.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+
+#include "medallion/common/arrow_compute.h"
+#include "medallion/delta/predicate.h"
+#include "medallion/ingest/calendar.h"
+#include "medallion/transform/features_daily.h"
+#include "medallion/transform/gold_tables.h"
+#include "medallion/transform/rfm_scores.h"
+#include "medallion/transform/stream_tail.h"
+
+namespace medallion::transform {
+
+namespace {
+
+using Compute = std::function<Result<std::shared_ptr<arrow::Table>>(const std::shared_ptr<arrow::Table>&)>;
+
+struct Step {
+  std::string table;
+  GoldWriteMode mode;
+  Compute compute;
+};
+
+Result<std::shared_ptr<arrow::Table>> ScanSilver(delta::Table& silver, const delta::Snapshot& snapshot,
+                                                 std::optional<std::pair<int32_t, int32_t>> dates) {
+  delta::ScanOptions scan;
+  if (dates) {
+    MEDALLION_ASSIGN_OR_RETURN(scan.filter,
+                               delta::ParsePredicate(fmt::format("event_date >= '{}' AND event_date <= '{}'",
+                                                                 ingest::FormatDate(dates->first),
+                                                                 ingest::FormatDate(dates->second)),
+                                                     *snapshot.schema()));
+  }
+  return delta::ScanToTable(silver.store(), snapshot, scan);
+}
+
+// Commits each step whose table has not consumed `target` yet.
+Status RunSteps(const std::vector<Step>& steps, const std::shared_ptr<arrow::Table>& silver_rows,
+                const std::string& lake_uri, int64_t target, OrdersGoldUpdate* out) {
+  for (const auto& step : steps) {
+    MEDALLION_ASSIGN_OR_RETURN(auto consumed, GoldConsumedVersion(lake_uri, step.table));
+    if (consumed.value_or(-1) >= target) continue;
+    auto rows = step.compute(silver_rows);
+    if (!rows.ok()) return rows.status().WithContext(fmt::format("computing gold/{}", step.table));
+    MEDALLION_ASSIGN_OR_RETURN(auto commit, CommitGold(lake_uri, step.table, *rows, step.mode, consumed, target));
+    out->rows_out += commit.rows;
+    if (commit.version >= 0) out->commits.push_back(std::move(commit));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+const std::vector<std::string>& FastOrdersGoldTables() {
+  static const std::vector<std::string> names = {"revenue_city_hourly", "revenue_product_daily", "sales_daily",
+                                                 "category_daily",      "top_products",          "country_daily",
+                                                 "funnel_daily"};
+  return names;
+}
+
+const std::vector<std::string>& SlowOrdersGoldTables() {
+  static const std::vector<std::string> names = {"customer_rfm", "features_daily"};
+  return names;
+}
+
+Result<int64_t> OrdersGoldConsumed(const std::string& lake_uri) {
+  int64_t oldest = std::numeric_limits<int64_t>::max();
+  for (const auto& table : FastOrdersGoldTables()) {
+    MEDALLION_ASSIGN_OR_RETURN(auto consumed, GoldConsumedVersion(lake_uri, table));
+    oldest = std::min(oldest, consumed.value_or(-1));
+  }
+  return oldest;
+}
+
+Result<OrdersGoldUpdate> UpdateOrdersGold(delta::Table& silver, const std::string& lake_uri, int top_n,
+                                          bool refresh_slow) {
+  MEDALLION_RETURN_IF_ERROR(EnsureArrowComputeReady());
+  MEDALLION_ASSIGN_OR_RETURN(auto snapshot, silver.Refresh());
+  OrdersGoldUpdate out;
+  const int64_t target = snapshot->version();
+  out.silver_version = target;
+  MEDALLION_ASSIGN_OR_RETURN(const int64_t consumed, OrdersGoldConsumed(lake_uri));
+  MEDALLION_ASSIGN_OR_RETURN(auto live, LiveDatePartitions(*snapshot, "event_date"));
+  if (live.empty()) return out;  // no Silver rows yet: Gold tables appear with the first ones
+  const int32_t last_day = *live.rbegin();
+
+  if (consumed < target) {
+    MEDALLION_ASSIGN_OR_RETURN(out.dates, AddedDatePartitions(silver, consumed, target, "event_date"));
+  }
+  if (!out.dates.empty()) {
+    const DateRange range{*out.dates.begin(), *out.dates.rbegin()};
+    const DateRange category_range{range.from, std::min(range.to + 7, last_day)};
+    MEDALLION_ASSIGN_OR_RETURN(auto rows, ScanSilver(silver, *snapshot, std::make_pair(range.from - 7, category_range.to)));
+    const std::vector<Step> fast = {
+        {"revenue_city_hourly", GoldWriteMode::kReplacePartitions, [&](auto& s) { return RevenueCityHourly(s, range); }},
+        {"revenue_product_daily", GoldWriteMode::kReplacePartitions,
+         [&](auto& s) { return RevenueProductDaily(s, range); }},
+        {"sales_daily", GoldWriteMode::kReplacePartitions, [&](auto& s) { return SalesDaily(s, range); }},
+        {"category_daily", GoldWriteMode::kReplacePartitions,
+         [&](auto& s) { return CategoryDaily(s, category_range); }},
+        {"top_products", GoldWriteMode::kReplacePartitions, [&](auto& s) { return TopProducts(s, range, top_n); }},
+        {"country_daily", GoldWriteMode::kReplacePartitions, [&](auto& s) { return CountryDaily(s, range); }},
+        {"funnel_daily", GoldWriteMode::kReplacePartitions, [&](auto& s) { return FunnelDaily(s, range); }},
+    };
+    MEDALLION_RETURN_IF_ERROR(RunSteps(fast, rows, lake_uri, target, &out));
+  }
+  if (refresh_slow) {
+    bool stale = false;
+    for (const auto& table : SlowOrdersGoldTables()) {
+      MEDALLION_ASSIGN_OR_RETURN(auto slow_consumed, GoldConsumedVersion(lake_uri, table));
+      stale = stale || slow_consumed.value_or(-1) < target;
+    }
+    if (stale) {
+      MEDALLION_ASSIGN_OR_RETURN(auto all, ScanSilver(silver, *snapshot, std::nullopt));
+      const DateRange everything{*live.begin(), last_day};
+      const std::vector<Step> slow = {
+          {"customer_rfm", GoldWriteMode::kReplaceAll, [&](auto& s) { return CustomerRfm(s, last_day); }},
+          {"features_daily", GoldWriteMode::kReplacePartitions, [&](auto& s) { return FeaturesDaily(s, everything); }},
+      };
+      MEDALLION_RETURN_IF_ERROR(RunSteps(slow, all, lake_uri, target, &out));
+    }
+  }
+  return out;
+}
+
+}  // namespace medallion::transform

@@ -1,0 +1,47 @@
+// Incremental Gold for Silver orders: the streaming side of gold_job.h,
+// same table functions (gold_tables.h), only the event dates that new Silver
+// commits touched.
+//
+// Which partitions a change to day D reaches:
+//   revenue_city_hourly, revenue_product_daily, sales_daily, top_products,
+//   country_daily, funnel_daily   D only;
+//   category_daily                D .. D+7 (previous-day and previous-week
+//                                 growth of the following days);
+//   customer_rfm, features_daily  everything (RFM is a snapshot over all
+//                                 history; features' panel spans all days and
+//                                 products), so they are "slow" tables,
+//                                 recomputed whole when the caller asks.
+// Each table's progress is its own txn gold-<table> = Silver version.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "medallion/common/result.h"
+#include "medallion/delta/table.h"
+#include "medallion/transform/stream_gold_writer.h"
+
+namespace medallion::transform {
+
+// Tables kept current on every trigger, and the slow ones.
+const std::vector<std::string>& FastOrdersGoldTables();
+const std::vector<std::string>& SlowOrdersGoldTables();
+
+struct OrdersGoldUpdate {
+  int64_t silver_version = -1;  // the Silver snapshot made visible
+  std::set<int32_t> dates;      // event dates recomputed
+  std::vector<GoldCommit> commits;
+  int64_t rows_out = 0;
+};
+
+// Brings every fast table (and the slow ones when `refresh_slow`) up to the
+// newest Silver snapshot; `commits` is empty when all were current.
+Result<OrdersGoldUpdate> UpdateOrdersGold(delta::Table& silver, const std::string& lake_uri, int top_n,
+                                          bool refresh_slow);
+
+// The oldest Silver version some fast table has consumed (-1: none).
+Result<int64_t> OrdersGoldConsumed(const std::string& lake_uri);
+
+}  // namespace medallion::transform

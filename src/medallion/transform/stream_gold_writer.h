@@ -1,0 +1,53 @@
+// Committing a Gold table for a streaming consumer: the rows replace their
+// date partitions (or the whole table) and the same commit records
+// txn{appId = gold-<table>, version = upstream Silver version consumed},
+// expecting the txn it started from, so two runners never both commit the
+// same step and a restart knows exactly what is done.
+#pragma once
+
+#include <arrow/type_fwd.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "medallion/common/result.h"
+#include "medallion/delta/table.h"
+
+namespace medallion::transform {
+
+// "<lake>/gold/<table>".
+std::string GoldTableUri(const std::string& lake_uri, const std::string& table);
+
+// "gold-<table>".
+std::string GoldAppId(const std::string& table);
+
+// The Gold table if it exists (nullptr otherwise).
+Result<std::shared_ptr<delta::Table>> OpenGoldIfExists(const std::string& lake_uri, const std::string& table);
+
+// Silver version gold/<table> has consumed (nullopt: none or no table), by
+// its txn `app_id` (empty: gold-<table>).
+Result<std::optional<int64_t>> GoldConsumedVersion(const std::string& lake_uri, const std::string& table,
+                                                   const std::string& app_id = "");
+
+enum class GoldWriteMode { kReplacePartitions, kReplaceAll, kAppend };
+
+struct GoldCommit {
+  std::string table;
+  int64_t rows = 0;
+  int64_t version = -1;  // -1: nothing committed
+  int64_t committed_at_ms = 0;
+};
+
+// Creates gold/<table> from `rows`' schema if absent (partitioned by
+// event_date unless kReplaceAll), then commits `rows` with the txn. With no
+// rows and an existing table, commits the txn alone so the progress is kept;
+// with no rows and no table, commits nothing. `app_id` as in
+// GoldConsumedVersion (several writers may share one table).
+Result<GoldCommit> CommitGold(const std::string& lake_uri, const std::string& table,
+                              const std::shared_ptr<arrow::Table>& rows, GoldWriteMode mode,
+                              std::optional<int64_t> expected_version, int64_t silver_version,
+                              const std::string& app_id = "");
+
+}  // namespace medallion::transform

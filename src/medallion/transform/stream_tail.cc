@@ -1,0 +1,82 @@
+#include "medallion/transform/stream_tail.h"
+
+#include <arrow/api.h>
+#include <fmt/format.h>
+
+#include "medallion/common/arrow_status.h"
+#include "medallion/delta/log_replay.h"
+#include "medallion/transform/gold_job.h"
+
+namespace medallion::transform {
+
+namespace {
+
+// Calls `visit` for each data-changing add of versions (from, to].
+template <typename Visit>
+Status ForEachAdd(delta::Table& table, int64_t from_exclusive, int64_t to_inclusive, Visit visit) {
+  for (int64_t v = from_exclusive + 1; v <= to_inclusive; ++v) {
+    auto actions = delta::ReadCommit(table.store(), v);
+    if (!actions.ok()) return actions.status().WithContext(fmt::format("{} version {}", table.uri(), v));
+    for (const auto& action : *actions) {
+      const auto* add = std::get_if<delta::AddFile>(&action);
+      if (add == nullptr || !add->data_change) continue;
+      MEDALLION_RETURN_IF_ERROR(visit(v, *add));
+    }
+  }
+  return Status::OK();
+}
+
+Status InsertDate(const delta::PartitionValues& values, const std::string& column, const std::string& where,
+                  std::set<int32_t>* dates) {
+  auto it = values.find(column);
+  if (it == values.end() || !it->second) {
+    return Status::Corruption(fmt::format("{}: no value for partition column '{}'", where, column));
+  }
+  auto day = ParseIsoDate(*it->second);
+  if (!day.ok()) return day.status().WithContext(where);
+  dates->insert(*day);
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::shared_ptr<arrow::Table>> ReadAddedRows(delta::Table& table, const delta::Snapshot& snapshot,
+                                                    int64_t from_exclusive, int64_t to_inclusive,
+                                                    const std::string& version_column) {
+  auto version_field = arrow::field(version_column, arrow::int64(), false);
+  MEDALLION_ASSIGN_OR_RETURN_ARROW(auto schema,
+                                   snapshot.schema()->AddField(snapshot.schema()->num_fields(), version_field));
+  std::vector<std::shared_ptr<arrow::Table>> parts;
+  Status st = ForEachAdd(table, from_exclusive, to_inclusive, [&](int64_t v, const delta::AddFile& add) -> Status {
+    auto data = delta::ReadDataFile(table.store(), snapshot, add);
+    if (!data.ok()) return data.status().WithContext(fmt::format("{} version {} file {}", table.uri(), v, add.path));
+    MEDALLION_ASSIGN_OR_RETURN_ARROW(auto versions, arrow::MakeArrayFromScalar(arrow::Int64Scalar(v), (*data)->num_rows()));
+    MEDALLION_ASSIGN_OR_RETURN_ARROW(auto tagged, (*data)->AddColumn((*data)->num_columns(), version_field,
+                                                                     std::make_shared<arrow::ChunkedArray>(versions)));
+    parts.push_back(std::move(tagged));
+    return Status::OK();
+  });
+  MEDALLION_RETURN_IF_ERROR(st);
+  if (parts.empty()) return FromArrow(arrow::Table::MakeEmpty(schema));
+  return FromArrow(arrow::ConcatenateTables(parts));
+}
+
+Result<std::set<int32_t>> AddedDatePartitions(delta::Table& table, int64_t from_exclusive, int64_t to_inclusive,
+                                              const std::string& column) {
+  std::set<int32_t> dates;
+  MEDALLION_RETURN_IF_ERROR(ForEachAdd(table, from_exclusive, to_inclusive, [&](int64_t v, const delta::AddFile& add) {
+    return InsertDate(add.partition_values, column, fmt::format("{} version {} file {}", table.uri(), v, add.path),
+                      &dates);
+  }));
+  return dates;
+}
+
+Result<std::set<int32_t>> LiveDatePartitions(const delta::Snapshot& snapshot, const std::string& column) {
+  std::set<int32_t> dates;
+  for (const auto& [path, add] : snapshot.files()) {
+    MEDALLION_RETURN_IF_ERROR(InsertDate(add.partition_values, column, path, &dates));
+  }
+  return dates;
+}
+
+}  // namespace medallion::transform

@@ -1,0 +1,35 @@
+// Reading what a Delta table gained between two versions: the rows of the
+// data-changing add actions of commits (from, to], each tagged with the
+// version that added it. Downstream jobs tail their upstream table this way
+// instead of diffing snapshots (OPTIMIZE's dataChange=false rewrites are
+// skipped, so compacted rows are never seen twice).
+#pragma once
+
+#include <arrow/type_fwd.h>
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "medallion/common/result.h"
+#include "medallion/delta/table.h"
+
+namespace medallion::transform {
+
+// Rows added by versions from_exclusive+1 .. to_inclusive, in the table's
+// schema (partition columns filled in) plus an int64 `version_column`.
+Result<std::shared_ptr<arrow::Table>> ReadAddedRows(delta::Table& table, const delta::Snapshot& snapshot,
+                                                    int64_t from_exclusive, int64_t to_inclusive,
+                                                    const std::string& version_column);
+
+// Values of the date partition column `column` (days since the epoch) of the
+// data-changing adds in versions (from, to]: which partitions a consumer
+// must recompute. No data file is read.
+Result<std::set<int32_t>> AddedDatePartitions(delta::Table& table, int64_t from_exclusive, int64_t to_inclusive,
+                                              const std::string& column);
+
+// Every value of the date partition column over the snapshot's live files.
+Result<std::set<int32_t>> LiveDatePartitions(const delta::Snapshot& snapshot, const std::string& column);
+
+}  // namespace medallion::transform
