@@ -90,14 +90,22 @@ export class ChartPanel {
   }
 }
 
+// Heatmap ramps from the card colour up to the accent, so empty cells
+// recede in either theme instead of glaring white on dark.
+const HEAT_RAMP = { light: ['#eef3fb', '#8fb0ec', '#2f5fc4'], dark: ['#1c2636', '#3d63a8', '#8db4ff'] };
+
 // Transparent background (the card paints it) so both themes match the page.
 function withThemeDefaults(option) {
-  return {
+  const themed = {
     backgroundColor: 'transparent',
     animationDurationUpdate: 300,
     ...option,
     tooltip: { confine: true, trigger: 'axis', ...(option.tooltip || {}) },
   };
+  if (option.visualMap && !option.visualMap.inRange) {
+    themed.visualMap = { ...option.visualMap, inRange: { color: HEAT_RAMP[currentTheme()] } };
+  }
+  return themed;
 }
 
 // Called when the page changes: the old page's charts go with it.

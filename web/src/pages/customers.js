@@ -23,7 +23,7 @@ function pieOption(list) {
         radius: ['38%', '70%'],
         center: ['38%', '50%'],
         avoidLabelOverlap: true,
-        label: { formatter: '{b}\n{d}%' },
+        label: { formatter: '{b}: {d}%' },
         data: list.map((s) => ({ name: s.segment, value: s.customers })),
       },
     ],

@@ -21,11 +21,20 @@ function indicatorsOption(symbol, points) {
   if (!points.length) return null;
   const pick = (key) => points.map((p) => [p.t, p[key]]);
   const grids = [
-    { left: 56, right: 16, top: 28, height: '44%' },
-    { left: 56, right: 16, top: '60%', height: '13%' },
-    { left: 56, right: 16, top: '79%', height: '13%' },
+    { left: 72, right: 16, top: 32, height: '44%' },
+    { left: 72, right: 16, top: '61%', height: '12%' },
+    { left: 72, right: 16, top: '80%', height: '12%' },
   ];
-  const xAxis = grids.map((_, i) => ({ type: 'time', gridIndex: i, axisLabel: { show: i === 2 }, axisTick: { show: i === 2 } }));
+  const xAxis = grids.map((_, i) => ({
+    type: 'time',
+    gridIndex: i,
+    min: 'dataMin',
+    max: 'dataMax',
+    axisLabel: { show: i === 2, hideOverlap: true },
+    axisTick: { show: i === 2 },
+  }));
+  // Axis names run along the left edge so they never sit on a neighbour's labels.
+  const named = (name) => ({ name, nameLocation: 'middle', nameGap: 50, nameRotate: 90 });
   return {
     legend: { top: 0, data: [symbol, 'RSI', 'MACD', 'signal', 'histogram'] },
     tooltip: { trigger: 'axis', axisPointer: { link: [{ xAxisIndex: 'all' }] }, valueFormatter: (v) => (v === null || v === undefined ? '–' : decimal(v, 2)) },
@@ -33,9 +42,9 @@ function indicatorsOption(symbol, points) {
     grid: grids,
     xAxis,
     yAxis: [
-      { type: 'value', gridIndex: 0, scale: true, name: 'price' },
-      { type: 'value', gridIndex: 1, min: 0, max: 100, interval: 50, name: 'RSI' },
-      { type: 'value', gridIndex: 2, scale: true, name: 'MACD', splitNumber: 2 },
+      { type: 'value', gridIndex: 0, scale: true, ...named('price') },
+      { type: 'value', gridIndex: 1, min: 0, max: 100, interval: 50, ...named('RSI') },
+      { type: 'value', gridIndex: 2, scale: true, splitNumber: 2, ...named('MACD') },
     ],
     dataZoom: [{ type: 'inside', xAxisIndex: [0, 1, 2] }],
     series: [
@@ -66,14 +75,17 @@ function gaugeOption(accuracy, scored) {
         name: 'direction accuracy',
         min: 0,
         max: 100,
-        progress: { show: true, width: 14 },
-        axisLine: { lineStyle: { width: 14 } },
-        axisLabel: { distance: 18, fontSize: 10 },
-        splitLine: { length: 8 },
+        radius: '95%',
+        center: ['50%', '58%'],
+        splitNumber: 5,
+        progress: { show: true, width: 12 },
+        axisLine: { lineStyle: { width: 12 } },
+        axisLabel: { distance: 20, fontSize: 10 },
+        splitLine: { length: 6, distance: 2 },
         axisTick: { show: false },
         pointer: { width: 4 },
-        detail: { valueAnimation: true, formatter: '{value}%', fontSize: 22, offsetCenter: [0, '70%'] },
-        title: { offsetCenter: [0, '95%'], fontSize: 12 },
+        detail: { valueAnimation: true, formatter: '{value}%', fontSize: 22, offsetCenter: [0, '45%'] },
+        title: { offsetCenter: [0, '75%'], fontSize: 12 },
         data: [{ value: Math.round(accuracy * 1000) / 10, name: `next move called right (${count(scored)} scored)` }],
       },
     ],

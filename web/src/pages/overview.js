@@ -142,7 +142,8 @@ function liveOption() {
   return {
     legend: { top: 0 },
     grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
-    xAxis: { type: 'time', axisLabel: { hideOverlap: true } },
+    // At least a minute wide: one sample alone would otherwise span days.
+    xAxis: { type: 'time', min: Math.min(history[0].t, history[history.length - 1].t - 60000), max: history[history.length - 1].t, axisLabel: { hideOverlap: true } },
     yAxis: [
       { type: 'value', name: 'rows', scale: true, axisLabel: { formatter: (v) => count(v) } },
       { type: 'value', name: 'rows/s', min: 0, show: withRate, splitLine: { show: false } },

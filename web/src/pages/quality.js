@@ -23,6 +23,8 @@ function passRateOption(expectations) {
   if (!list.length) return null;
   list.sort((a, b) => a.rate - b.rate || a.label.localeCompare(b.label));
   const lowest = Math.min(...list.map((r) => r.rate));
+  const min = Math.max(0, Math.floor(lowest * 20) / 20 - 0.05);
+  const span = 1 - min;
   return {
     tooltip: {
       trigger: 'axis',
@@ -34,7 +36,7 @@ function passRateOption(expectations) {
     },
     grid: { left: 8, right: 32, top: 8, bottom: 8, containLabel: true },
     // Zoomed to the interesting part: most expectations sit near 100%.
-    xAxis: { type: 'value', min: Math.max(0, Math.floor(lowest * 20) / 20 - 0.05), max: 1, axisLabel: { formatter: (v) => percent(v, 0) } },
+    xAxis: { type: 'value', min, max: 1, interval: span <= 0.2 ? 0.05 : span <= 0.5 ? 0.1 : 0.2, axisLabel: { formatter: (v) => percent(v, 0) } },
     yAxis: { type: 'category', inverse: true, data: list.map((r) => r.label), axisLabel: { fontSize: 11, width: 260, overflow: 'truncate' } },
     series: [
       {
@@ -79,7 +81,7 @@ export default {
       { key: 'quarantined', label: 'Quarantined rows' },
       { key: 'validated', label: 'Last validation' },
     ]);
-    const rates = new ChartPanel(root, { id: 'pass-rates', title: 'Pass rate per expectation (latest run)', empty: 'No validation results yet (run silver)', height: 320 });
+    const rates = new ChartPanel(root, { id: 'pass-rates', title: 'Rows passing each expectation (all validated batches)', empty: 'No validation results yet (run silver)', height: 320 });
     const quarantine = new ChartPanel(root, { id: 'quarantine', title: 'Quarantined rows by rule', empty: 'Nothing quarantined yet', height: 320 });
     const samples = new TableCard(root, {
       id: 'quarantine-samples',

@@ -18,17 +18,17 @@ function heatmap(xLabels, yLabels, cells, valueName, format) {
   const values = cells.map((c) => c[2]);
   return {
     tooltip: { trigger: 'item', formatter: (p) => `${yLabels[p.value[1]]} · ${xLabels[p.value[0]]}<br>${valueName}: ${format(p.value[2])}` },
-    grid: { left: 8, right: 8, top: 8, bottom: 48, containLabel: true },
+    grid: { left: 8, right: 84, top: 8, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: xLabels, splitArea: { show: true } },
     yAxis: { type: 'category', data: yLabels, inverse: true, splitArea: { show: true }, axisLabel: { fontSize: 11 } },
     visualMap: {
       min: 0,
       max: Math.max(1, ...values),
       calculable: true,
-      orient: 'horizontal',
-      left: 'center',
-      bottom: 0,
-      itemHeight: 120,
+      orient: 'vertical',
+      right: 0,
+      top: 'middle',
+      itemHeight: 160,
       formatter: (v) => format(v),
     },
     series: [{ type: 'heatmap', name: valueName, data: cells, emphasis: { itemStyle: { borderColor: '#333', borderWidth: 1 } } }],
