@@ -4,7 +4,7 @@ import { getJson } from '../api.js';
 import { field, num, rows, timeMs } from '../data.js';
 import { count, decimal, percent } from '../format.js';
 import { ChartPanel } from '../panel.js';
-import { Picker, Tiles } from '../widgets.js';
+import { Picker, TableCard, Tiles } from '../widgets.js';
 
 function symbolsOf(body) {
   return rows(body, 'symbols').map((r) => r.symbol).filter(Boolean).map(String);
@@ -103,8 +103,7 @@ export default {
       { key: 'macd', label: 'MACD' },
       { key: 'ticks', label: 'Points shown' },
     ]);
-    const chart = new ChartPanel(root, { id: 'price-indicators', title: 'Price, RSI and MACD', empty: 'No tick indicators yet (produce --topic ticks, then silver/gold)', height: 420, wide: false });
-    chart.card.classList.add('span-2');
+    const chart = new ChartPanel(root, { id: 'price-indicators', title: 'Price, RSI and MACD', empty: 'No tick indicators yet (produce --topic ticks, then silver/gold)', height: 420 });
     const picker = new Picker(chart.toolbar, {
       label: 'Symbol',
       onChange: (value) => {
@@ -113,10 +112,25 @@ export default {
       },
     });
     const gauge = new ChartPanel(root, { id: 'direction-accuracy', title: 'Direction accuracy', empty: 'No direction predictions yet', height: 240 });
+    const symbols = new TableCard(root, {
+      id: 'symbols',
+      title: 'Symbols',
+      wide: true,
+      empty: 'No symbols yet',
+      columns: [
+        { key: 'symbol', label: 'Symbol' },
+        { key: 'last_price', label: 'Last price', numeric: true, format: (v) => decimal(num(v), 2) },
+        { key: 'rsi_14', label: 'RSI (14)', numeric: true, format: (v) => decimal(num(v), 1) },
+        { key: 'ticks', label: 'Ticks', numeric: true, format: (v) => count(num(v)) },
+        { key: 'last_ts', label: 'Last tick (UTC)', format: (v) => String(v ?? '').replace('T', ' ').slice(0, 19) },
+      ],
+    });
 
     const view = {
       async refresh() {
-        const list = symbolsOf(await getJson('/api/v1/ticks'));
+        const listing = await getJson('/api/v1/ticks');
+        symbols.update(rows(listing, 'symbols'));
+        const list = symbolsOf(listing);
         if (list.length) symbol = picker.setOptions(list);
         if (!symbol) {
           chart.update(null);
