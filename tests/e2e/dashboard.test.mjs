@@ -1,12 +1,12 @@
-// The dashboard in a real browser (issue 7 acceptance): a lake built by
-// medallion's own commands on generated data, `medallion serve` over it with
-// the built web/dist, and Debian's Chromium (headless, via playwright-core)
-// opening every page at a 1366x768 laptop size.
+// The dashboard in a real browser (issue 7 acceptance): `medallion demo` on
+// generated data (history backfilled through the daily DAG, then a live
+// feed) serving the built web/dist, and Debian's Chromium (headless, via
+// playwright-core) opening every page at a 1366x768 laptop size.
 //
 // Checks: every page loads through the nav bar; every chart drew data points
 // (window.medallionCharts(), the dashboard's test hook); no console error or
-// uncaught exception; new orders appended while the page is open show up on
-// the next 5 s refresh without a reload; the theme follows
+// uncaught exception; the live feed's new rows show up on a 5 s refresh
+// without a reload; the theme follows
 // prefers-color-scheme and the toggle. Screenshots of each page go to
 // docs/screenshots/ (Overview in light and dark) for the README.
 //
@@ -18,9 +18,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { launchChromium } from './browser.mjs';
-import { Lake } from './lake.mjs';
+import { startDemo } from './demo.mjs';
 import { REPO, medallionBinary, waitFor } from './processes.mjs';
-import { startServer } from './server.mjs';
 
 const PAGES = ['overview', 'sales', 'forecast', 'quality', 'markets', 'customers'];
 const SCREENSHOTS = path.join(REPO, 'docs', 'screenshots');
@@ -30,8 +29,7 @@ const SETTLE_MS = 1200;
 
 describe('dashboard', { timeout: 300000 }, () => {
   let workDir;
-  let lake;
-  let server;
+  let demo;
   let browser;
   let page;
   let failed = false;
@@ -40,9 +38,7 @@ describe('dashboard', { timeout: 300000 }, () => {
   before(async () => {
     const medallion = medallionBinary();
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medallion-e2e-'));
-    lake = new Lake(medallion, workDir);
-    await lake.build();
-    server = await startServer(medallion, lake.root, workDir);
+    demo = await startDemo(medallion, workDir);
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light' });
     page = await context.newPage();
@@ -55,8 +51,7 @@ describe('dashboard', { timeout: 300000 }, () => {
 
   after(async () => {
     if (browser) await browser.close();
-    if (server) await server.proc.stop();
-    if (lake) await lake.close();
+    if (demo) await demo.proc.stop();
     if (workDir && !failed && !process.env.MEDALLION_E2E_KEEP) fs.rmSync(workDir, { recursive: true, force: true });
     else if (workDir) console.log(`e2e work directory kept: ${workDir}`);
   });
@@ -65,7 +60,7 @@ describe('dashboard', { timeout: 300000 }, () => {
   // refresh of it to complete.
   async function open(id) {
     const before = page.url().startsWith('http') ? await page.evaluate(() => window.medallionRefreshCount()) : 0;
-    if (!page.url().startsWith('http')) await page.goto(`${server.url}/#/${id}`);
+    if (!page.url().startsWith('http')) await page.goto(`${demo.url}/#/${id}`);
     else await page.click(`#nav a[data-page="${id}"]`);
     await page.waitForFunction(
       ([pageId, count]) => window.location.hash === `#/${pageId}` && window.medallionRefreshCount && window.medallionRefreshCount() > count,
@@ -102,7 +97,7 @@ describe('dashboard', { timeout: 300000 }, () => {
     }));
   }
 
-  test('overview: new orders show up on the next refresh, without a reload', () => track(async () => {
+  test('overview: live rows show up on the next refreshes, without a reload', () => track(async () => {
     await open('overview');
     const read = () => page.textContent('[data-metric="bronze-rows"]');
     const bronzeBefore = await read();
@@ -110,11 +105,10 @@ describe('dashboard', { timeout: 300000 }, () => {
     await page.evaluate(() => {
       window.e2eSamePage = true;
     });
-    await lake.appendOrders(23);
     const bronzeAfter = await waitFor('the Bronze row count to change on the page', async () => {
       const now = await read();
       return now !== bronzeBefore ? now : null;
-    }, { timeoutMs: 20000, intervalMs: 250 });
+    }, { timeoutMs: 30000, intervalMs: 250 });
     assert.notEqual(bronzeAfter, bronzeBefore);
     assert.equal(await page.evaluate(() => window.e2eSamePage), true, 'the page was reloaded');
     assert.ok((await page.evaluate(() => window.medallionRefreshCount())) > refreshesBefore);
