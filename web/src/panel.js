@@ -6,12 +6,21 @@ import { currentTheme, onThemeChange } from './theme.js';
 
 const livePanels = new Set();
 
+// A data item with a value: 5, [x, 5], [x, y, 5], {value: 5}; not null,
+// '-' or [x, null] (ECharts' ways of saying "nothing here").
+function hasValue(item) {
+  if (item === null || item === undefined || item === '-') return false;
+  if (Array.isArray(item)) return item.length > 0 && hasValue(item[item.length - 1]);
+  if (typeof item === 'object') return 'value' in item ? hasValue(item.value) : true;
+  return true;
+}
+
 // Data points in an option's series (heatmap cells, bars, pie slices...).
 function pointCount(option) {
   const series = option && option.series ? [].concat(option.series) : [];
   let total = 0;
   for (const s of series) {
-    if (Array.isArray(s.data)) total += s.data.filter((d) => d !== null && d !== undefined && d !== '-').length;
+    if (Array.isArray(s.data)) total += s.data.filter(hasValue).length;
   }
   return total;
 }
