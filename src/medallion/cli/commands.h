@@ -61,5 +61,6 @@ void AddPgCommands(CLI::App& app, CommandContext& ctx);
 void AddSilverCommands(CLI::App& app, CommandContext& ctx);
 void AddGoldCommands(CLI::App& app, CommandContext& ctx);
 void AddQueryCommands(CLI::App& app, CommandContext& ctx);
+void AddStreamCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace medallion::cli

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   AddSilverCommands(app, ctx);
   AddGoldCommands(app, ctx);
   AddQueryCommands(app, ctx);
+  AddStreamCommands(app, ctx);
 
   try {
     app.parse(argc, argv);
