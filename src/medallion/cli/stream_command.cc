@@ -33,6 +33,7 @@ struct StreamFlags {
   double max_seconds = 0;
   bool until_idle = false;
   int64_t status_ms = 2000;
+  int64_t max_versions_per_batch = 20;
 };
 
 std::string StatusLine(const transform::StreamStats& s) {
@@ -51,6 +52,7 @@ Status RunStream(StreamFlags flags, const Config& config) {
   options.trigger_interval_ms = flags.trigger_ms;
   options.watermark_us = static_cast<int64_t>(flags.watermark_minutes * 60e6);
   options.status_interval_ms = flags.status_ms;
+  options.max_versions_per_batch = flags.max_versions_per_batch;
   MEDALLION_ASSIGN_OR_RETURN(auto runner, transform::StreamRunner::Open(options));
 
   std::signal(SIGINT, OnStreamStopSignal);
@@ -116,6 +118,9 @@ void AddStreamCommands(CLI::App& app, CommandContext& ctx) {
   cmd->add_flag("--until-idle", flags->until_idle, "Exit once a trigger finds nothing new");
   cmd->add_option("--status-ms", flags->status_ms, "How often _runs/stream_status.json is rewritten")
       ->capture_default_str();
+  cmd->add_option("--max-versions-per-batch", flags->max_versions_per_batch, "Bronze commits per Silver batch")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->callback([&ctx, flags] {
     ctx.run = [flags, &ctx] {
       Status st = RunStream(*flags, ctx.config);
