@@ -1,6 +1,9 @@
 #include "medallion/serve/api.h"
 
+#include "medallion/serve/data_routes.h"
 #include "medallion/serve/docs_page.h"
+#include "medallion/serve/lake_metrics.h"
+#include "medallion/serve/models_routes.h"
 #include "medallion/serve/predict_route.h"
 #include "medallion/serve/static_files.h"
 
@@ -46,10 +49,13 @@ Result<std::shared_ptr<Router>> BuildApiRouter(ApiOptions options) {
   MetricsRegistry* metrics = options.metrics ? options.metrics : &MetricsRegistry::Default();
   RouteSpec metrics_route = Get("/metrics", "metrics", "Prometheus metrics (text format 0.0.4)", "operations");
   metrics_route.responses = {{200, "Metrics", kPrometheusContentType, {{"type", "string"}}}};
-  MEDALLION_RETURN_IF_ERROR(router->Add(std::move(metrics_route), [metrics](const Request&) {
+  std::shared_ptr<LakeMetrics> lake_metrics;
+  if (options.lake) lake_metrics = std::make_shared<LakeMetrics>(options.lake, *metrics);
+  MEDALLION_RETURN_IF_ERROR(router->Add(std::move(metrics_route), [metrics, lake_metrics](const Request&) {
     Response response;
     response.content_type = kPrometheusContentType;
-    response.body = metrics->Render();
+    std::string lake_text = lake_metrics ? lake_metrics->Collect() : "";
+    response.body = metrics->Render() + lake_text;
     return response;
   }));
 
@@ -71,6 +77,18 @@ Result<std::shared_ptr<Router>> BuildApiRouter(ApiOptions options) {
 
   auto slot = options.predictor ? options.predictor : std::make_shared<PredictorSlot>();
   MEDALLION_RETURN_IF_ERROR(AddPredictRoute(*router, slot));
+  if (options.models) MEDALLION_RETURN_IF_ERROR(AddModelRoutes(*router, options.models));
+  if (options.lake) {
+    const auto& lake = options.lake;
+    MEDALLION_RETURN_IF_ERROR(AddTableRoutes(*router, lake));
+    MEDALLION_RETURN_IF_ERROR(AddPipelineRoutes(*router, lake));
+    MEDALLION_RETURN_IF_ERROR(AddKpiRoutes(*router, lake));
+    MEDALLION_RETURN_IF_ERROR(AddSalesRoutes(*router, lake));
+    MEDALLION_RETURN_IF_ERROR(AddForecastRoutes(*router, lake, options.models));
+    MEDALLION_RETURN_IF_ERROR(AddQualityRoutes(*router, lake));
+    MEDALLION_RETURN_IF_ERROR(AddTickRoutes(*router, lake));
+    MEDALLION_RETURN_IF_ERROR(AddCustomerRoutes(*router, lake));
+  }
 
   if (!options.static_dir.empty()) {
     MEDALLION_ASSIGN_OR_RETURN(StaticFiles files, StaticFiles::Open(options.static_dir));

@@ -1,7 +1,7 @@
-// The API's built-in routes: health, readiness, metrics, the OpenAPI document
-// and its docs page, predictions, and the dashboard's static files. Data
-// routes (tables, KPIs, forecasts...) are added to the same router by their
-// own files as the Gold tables land.
+// The API's routes: health, readiness, metrics, the OpenAPI document and its
+// docs page, predictions, the model registry, the data routes over the lake
+// (tables, KPIs, sales, forecasts, quality, pipeline, ticks, customers; see
+// data_routes.h) and the dashboard's static files.
 #pragma once
 
 #include <functional>
@@ -10,7 +10,9 @@
 
 #include "medallion/common/result.h"
 #include "medallion/serve/admin_auth.h"
+#include "medallion/serve/lake_reader.h"
 #include "medallion/serve/metrics.h"
+#include "medallion/serve/model_catalog.h"
 #include "medallion/serve/openapi.h"
 #include "medallion/serve/predictor.h"
 #include "medallion/serve/router.h"
@@ -25,6 +27,8 @@ struct ApiOptions {
   AdminAuth admin_auth;
   std::shared_ptr<PredictorSlot> predictor;  // null: an empty slot (no champion)
   MetricsRegistry* metrics = nullptr;        // null: MetricsRegistry::Default()
+  std::shared_ptr<LakeReader> lake;          // null: no data routes
+  std::shared_ptr<ModelCatalog> models;      // null: no model registry routes
   ApiInfo info;
 };
 
