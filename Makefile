@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make demo   install what is missing, build, run the demo
 #   make test   install what is missing, build, run every test tier
-.PHONY: setup build demo test test-full unit interop integration bench-delta bench-ingest bench-pg clean
+.PHONY: setup build demo test test-full unit interop integration bench-delta bench-ingest bench-pg bench-freshness clean
 
 # ccache keys on paths relative to the checkout, so a fresh clone reuses the
 # objects of another clone on the same machine.
@@ -47,6 +47,9 @@ bench-ingest: build
 
 bench-pg: build
 	.venv/bin/python bench/pg_ingest.py --bin build/medallion
+
+bench-freshness: build
+	.venv/bin/python bench/freshness.py --build build
 
 clean:
 	rm -rf build
