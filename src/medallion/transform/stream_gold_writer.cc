@@ -38,7 +38,6 @@ Result<GoldCommit> CommitGold(const std::string& lake_uri, const std::string& ta
   GoldCommit out{table, rows->num_rows(), -1, 0};
   MEDALLION_ASSIGN_OR_RETURN(auto gold, OpenGoldIfExists(lake_uri, table));
   if (!gold) {
-    if (rows->num_rows() == 0) return out;
     MEDALLION_ASSIGN_OR_RETURN(auto store, storage::OpenObjectStore(GoldTableUri(lake_uri, table)));
     delta::CreateOptions create;
     MEDALLION_ASSIGN_OR_RETURN(create.schema, delta::CanonicalSchema(*rows->schema()));

@@ -41,9 +41,9 @@ struct GoldCommit {
 };
 
 // Creates gold/<table> from `rows`' schema if absent (partitioned by
-// event_date unless kReplaceAll), then commits `rows` with the txn. With no
-// rows and an existing table, commits the txn alone so the progress is kept;
-// with no rows and no table, commits nothing. `app_id` as in
+// event_date unless kReplaceAll; even with no rows, so the table's txn can
+// record that its input was consumed), then commits `rows` with the txn
+// (the txn alone when there are no rows). `app_id` as in
 // GoldConsumedVersion (several writers may share one table).
 Result<GoldCommit> CommitGold(const std::string& lake_uri, const std::string& table,
                               const std::shared_ptr<arrow::Table>& rows, GoldWriteMode mode,
