@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make demo   install what is missing, build, run the demo
 #   make test   install what is missing, build, run every test tier
-.PHONY: setup build demo test test-full unit interop integration bench-delta bench-ingest bench-pg bench-freshness clean
+.PHONY: setup build demo test test-full unit interop integration bench-delta bench-ingest bench-pg bench-freshness bench-serve clean
 
 # ccache keys on paths relative to the checkout, so a fresh clone reuses the
 # objects of another clone on the same machine.
@@ -50,6 +50,9 @@ bench-pg: build
 
 bench-freshness: build
 	.venv/bin/python bench/freshness.py --build build
+
+bench-serve: build
+	.venv/bin/python bench/serve.py --bin build/medallion
 
 clean:
 	rm -rf build

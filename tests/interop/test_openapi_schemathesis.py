@@ -8,6 +8,11 @@ champion model is loaded (nothing is trained in this test): the body is still
 validated first, so every invalid body must get its 4xx, and a valid one must
 get exactly that 503 with its documented error shape.
 
+The server reads a lake with real Gold tables (`medallion gold` over a
+generated Silver table, see build_served_lake) plus small forecast, quality,
+quarantine and tick tables and the jobs' status files, so the data routes
+answer with real rows while schemathesis probes them.
+
 The binary comes from MEDALLION_BIN (default build/medallion)."""
 
 from __future__ import annotations
@@ -20,8 +25,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import datetime as dt
+import json
+
+import pyarrow as pa
 import pytest
 import schemathesis
+from deltalake import write_deltalake
 from hypothesis.errors import Unsatisfiable
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
@@ -36,40 +46,118 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def served(medallion, tmp_path_factory) -> str:
-    static_dir = tmp_path_factory.mktemp("dist")
-    (static_dir / "index.html").write_text("<html>dashboard</html>")
-    port = free_port()
+UTC = dt.timezone.utc
+
+
+def _ts(day: dt.date, seconds: int) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=UTC) + dt.timedelta(seconds=seconds)
+
+
+def build_served_lake(medallion, lake: Path) -> None:
+    """Silver orders -> `medallion gold`, plus the tables other jobs write."""
+    from test_gold_duckdb import make_silver  # the same generated Silver the Gold tests check
+
+    silver = make_silver(rows=3000)
+    write_deltalake(str(lake / "silver" / "orders"), silver)
+    medallion.run("gold", "--lake", lake, "--silver", lake / "silver" / "orders")
+    last = max(silver.column("event_date").to_pylist())
+
+    rows = []
+    for product in range(1, 6):
+        for as_of in (last - dt.timedelta(days=1), last):
+            for h in range(1, 8):
+                point = 10.0 + product + h
+                rows.append({"as_of_date": as_of, "target_date": as_of + dt.timedelta(days=h), "horizon": h,
+                             "level": "product", "key": str(product), "forecast": point, "lower": point - 2,
+                             "upper": point + 2, "model_name": "demand", "model_version": 1,
+                             "created_at": _ts(as_of, 3600)})
+    write_deltalake(str(lake / "gold" / "demand_forecast"), pa.Table.from_pylist(rows))
+
+    write_deltalake(str(lake / "gold" / "quality_metrics"), pa.Table.from_pylist([
+        {"run_id": f"r{i}", "suite": "orders", "expectation": "expect_column_values_to_not_be_null",
+         "column": "customer_id", "success": i % 3 != 0, "element_count": 100, "unexpected_count": i % 3,
+         "unexpected_percent": float(i % 3), "evaluated_at": _ts(last, 60 * i)} for i in range(6)]))
+    write_deltalake(str(lake / "silver" / "orders_quarantine"), pa.Table.from_pylist([
+        {"topic": "orders", "partition": 0, "offset": i, "value": b'{"quantity": -1}',
+         "failed_rules": ["positive_quantity"] if i % 2 else ["not_null_customer", "positive_quantity"],
+         "quarantine_reason": "quantity must be positive", "ingest_time": _ts(last, i)} for i in range(5)]))
+
+    ticks, predictions = [], []
+    for symbol, base in (("AAA", 100.0), ("BBB", 20.0)):
+        for i in range(40):
+            ts = _ts(last, i)
+            ticks.append({"symbol": symbol, "ts": ts, "price": base + (i % 7), "volume": 10.0 + i,
+                          "rsi_14": None if i < 14 else 40.0 + i % 20, "macd": 0.1 * (i % 5 - 2),
+                          "macd_signal": 0.05, "macd_hist": 0.1 * (i % 5 - 2) - 0.05,
+                          "next_direction": None if i == 39 else (i % 7 != 6)})
+            predictions.append({"symbol": symbol, "ts": ts, "prob_up": 0.6, "predicted_direction": 1,
+                                "model_version": 1})
+    tick_table = pa.Table.from_pylist(ticks)
+    tick_table = tick_table.set_column(tick_table.schema.get_field_index("next_direction"), "next_direction",
+                                       tick_table.column("next_direction").cast(pa.int32()))
+    write_deltalake(str(lake / "gold" / "tick_features"), tick_table)
+    write_deltalake(str(lake / "gold" / "tick_predictions"), pa.Table.from_pylist(predictions))
+
+    runs = lake / "_runs"
+    runs.mkdir(exist_ok=True)
+    (runs / "ingest_status.json").write_text(json.dumps({
+        "updated_at": "2026-01-05T10:00:00Z",
+        "topics": {"orders": {"rows_per_s": 120.5, "lag": 3, "bronze_version": 4, "bronze_rows": 3000}}}))
+    (runs / "stream_status.json").write_text(json.dumps({
+        "updated_at": "2026-01-05T10:00:01Z", "layers": {}, "throughput_rows_per_s": 800.0,
+        "freshness_ms": {"p50": 900, "p99": 2400, "count": 50, "buckets": [[500, 10], [1000, 30], [5000, 50]]}}))
+
+
+def start_server(medallion, lake: Path, static_dir: Path, log_path: Path, port: int) -> subprocess.Popen:
+    """`medallion serve` on the lake; returns once /health answers."""
     env = dict(os.environ, MEDALLION_ADMIN_TOKEN=ADMIN_TOKEN)
-    log = (tmp_path_factory.mktemp("serve") / "serve.log").open("w")
-    proc = subprocess.Popen(
-        [str(medallion.binary), "--log-format", "json", "serve", "--port", str(port), "--threads", "2",
-         "--static-dir", str(static_dir)],
-        stdout=log, stderr=subprocess.STDOUT, env=env)
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [str(medallion.binary), "--log-format", "json", "serve", "--lake", str(lake), "--port", str(port),
+             "--threads", "2", "--static-dir", str(static_dir)],
+            stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
         try:
             with urllib.request.urlopen(base + "/health", timeout=1) as r:
                 if r.status == 200:
-                    break
+                    return proc
         except OSError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            pytest.fail(f"medallion serve did not come up on {base}: see {log.name}", pytrace=False)
+            pytest.fail(f"medallion serve did not come up on {base}: see {log_path}", pytrace=False)
         time.sleep(0.1)
-    yield base
+
+
+def stop_server(proc: subprocess.Popen, log_path: Path) -> None:
     proc.terminate()
     try:
         assert proc.wait(timeout=15) == 0, "medallion serve did not exit cleanly on SIGTERM"
     finally:
         if proc.poll() is None:
             proc.kill()
-        log.close()
     # The token must never reach the log.
-    assert ADMIN_TOKEN not in Path(log.name).read_text()
+    assert ADMIN_TOKEN not in log_path.read_text()
+
+
+@pytest.fixture(scope="module")
+def served_lake(medallion, tmp_path_factory) -> Path:
+    lake = tmp_path_factory.mktemp("lake")
+    build_served_lake(medallion, lake)
+    return lake
+
+
+@pytest.fixture(scope="module")
+def served(medallion, served_lake, tmp_path_factory) -> str:
+    static_dir = tmp_path_factory.mktemp("dist")
+    (static_dir / "index.html").write_text("<html>dashboard</html>")
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("serve") / "serve.log"
+    proc = start_server(medallion, served_lake, static_dir, log_path, port)
+    yield f"http://127.0.0.1:{port}"
+    stop_server(proc, log_path)
 
 
 # Cases are drawn with schemathesis' Hypothesis strategies per operation
@@ -113,7 +201,11 @@ def test_spec_is_openapi_31_and_lists_the_core_routes(served):
     loaded = schemathesis.openapi.from_url(served + "/openapi.json")
     raw = loaded.raw_schema
     assert raw["openapi"] == "3.1.0"
-    for path in ["/health", "/ready", "/metrics", "/openapi.json", "/docs", "/api/v1/predict"]:
+    for path in ["/health", "/ready", "/metrics", "/openapi.json", "/docs", "/api/v1/predict", "/api/v1/forecast",
+                 "/api/v1/forecast/series", "/api/v1/models", "/api/v1/models/{name}",
+                 "/api/v1/models/{name}/promote", "/api/v1/models/{name}/rollback", "/api/v1/tables",
+                 "/api/v1/tables/{layer}/{name}/history", "/api/v1/kpis", "/api/v1/sales", "/api/v1/quality",
+                 "/api/v1/pipeline", "/api/v1/ticks", "/api/v1/ticks/{symbol}", "/api/v1/customers"]:
         assert path in raw["paths"], path
 
 

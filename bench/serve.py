@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+"""Benchmark: single-row XGBoost predictions over HTTP, medallion vs FastAPI.
+
+The same XGBoost model file (trained here with .venv's xgboost on synthetic
+rows: 24 features, 200 trees of depth 6) is served by
+  (a) `medallion serve --model-file model.json --threads 2`
+  (b) FastAPI + uvicorn (--workers 2) + xgboost (bench/serve_anchor_app.py),
+      in .venv-anchor made from bench/serve-requirements.txt,
+and both are loaded by wrk on loopback with the same threads, connections,
+duration and body (one feature row). Prints req/s and p50/p99 latency of
+each and the ratio a/b (targets: a/b >= 20, medallion p99 <= 1 ms).
+
+--soak S runs medallion alone for S seconds (600 for the issue's 10 minutes)
+over a lake with real Gold tables, wrk cycling through the data routes and
+predict; prints the 5xx count and RSS at start and end (target: 0 5xx, RSS
+within 10%).
+
+--append-results adds a section to bench/RESULTS.md. Not a test: figures
+depend on the machine's load.
+
+    .venv/bin/python bench/serve.py [--bin build/medallion] [--duration 15] [--soak 600] [--append-results]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+ANCHOR_VENV = REPO / ".venv-anchor"
+FEATURES = [f"f{i:02d}" for i in range(24)]
+
+# wrk Lua: POST one feature row; count 5xx per thread (wrk reports only "non-2xx/3xx").
+PREDICT_LUA = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = [[{body}]]
+"""
+COUNT_5XX_LUA = """
+local threads = {{}}
+function setup(thread) table.insert(threads, thread) end
+function init(args) server_errors = 0 end
+function response(status, headers, body) if status >= 500 then server_errors = server_errors + 1 end end
+function done(summary, latency, requests)
+  local total = 0
+  for _, t in ipairs(threads) do total = total + t:get("server_errors") end
+  io.write("server_errors " .. total .. "\\n")
+end
+"""
+MIXED_LUA = """
+local paths = {{{paths}}}
+local body = [[{body}]]
+local i = 0
+request = function()
+  i = i + 1
+  if i % 5 == 0 then
+    return wrk.format("POST", "/api/v1/predict", {{["Content-Type"] = "application/json"}}, body)
+  end
+  return wrk.format("GET", paths[(i % #paths) + 1])
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_model(out: Path) -> tuple[Path, dict]:
+    """A regressor on synthetic rows; returns the file and one feature row."""
+    import numpy as np
+    import xgboost as xgb
+
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(20_000, len(FEATURES))).astype(np.float32)
+    y = x[:, 0] * 3 + np.sin(x[:, 1]) + x[:, 2] * x[:, 3] + rng.normal(scale=0.1, size=len(x))
+    booster = xgb.train({"max_depth": 6, "eta": 0.1, "tree_method": "hist", "nthread": 2},
+                        xgb.DMatrix(x, label=y, feature_names=FEATURES), num_boost_round=200)
+    path = out / "model.json"
+    booster.save_model(path)
+    return path, {name: float(v) for name, v in zip(FEATURES, x[0])}
+
+
+def ensure_anchor_venv() -> Path:
+    python = ANCHOR_VENV / "bin" / "python"
+    stamp = ANCHOR_VENV / ".requirements"
+    wanted = (REPO / "bench" / "serve-requirements.txt").read_text()
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(ANCHOR_VENV)], check=True)
+    if not stamp.exists() or stamp.read_text() != wanted:
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "-r", str(REPO / "bench" / "serve-requirements.txt")],
+                       check=True)
+        stamp.write_text(wanted)
+    return ANCHOR_VENV / "bin"
+
+
+def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.exit(f"server exited early ({proc.returncode}) for {url}")
+        try:
+            req = urllib.request.Request(url + "/api/v1/predict", data=b"{}", method="POST",
+                                         headers={"Content-Type": "application/json"})
+            urllib.request.urlopen(req, timeout=1)
+            return
+        except urllib.error.HTTPError:
+            return  # answering (a 4xx for the empty body) is ready
+        except OSError:
+            time.sleep(0.2)
+    sys.exit(f"server at {url} did not come up")
+
+
+def parse_ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def run_wrk(url: str, script: Path, duration: int, threads: int, connections: int) -> dict:
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script),
+                          url], capture_output=True, text=True, check=True).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    server_errors = re.search(r"server_errors (\d+)", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50_ms": parse_ms(latency["50"]), "p99_ms": parse_ms(latency["99"]),
+            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+            "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+            "server_errors": int(server_errors.group(1)) if server_errors else 0, "raw": out}
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def bench_predict(args, work: Path) -> dict:
+    model, row = make_model(work)
+    body = json.dumps({"rows": [row]})
+    script = work / "predict.lua"
+    script.write_text(PREDICT_LUA.format(body=body) + COUNT_5XX_LUA.format())
+    results = {}
+
+    port = free_port()
+    medallion = subprocess.Popen([args.bin, "--log-level", "warn", "serve", "--model-file", str(model), "--port",
+                                  str(port), "--threads", str(args.server_threads), "--lake", str(work / "lake")])
+    try:
+        wait_ready(f"http://127.0.0.1:{port}", medallion)
+        run_wrk(f"http://127.0.0.1:{port}/api/v1/predict", script, 3, args.threads, args.connections)  # warm-up
+        results["medallion"] = run_wrk(f"http://127.0.0.1:{port}/api/v1/predict", script, args.duration,
+                                       args.threads, args.connections)
+    finally:
+        medallion.terminate()
+        medallion.wait(30)
+
+    if not args.no_anchor:
+        venv_bin = ensure_anchor_venv()
+        port = free_port()
+        anchor = subprocess.Popen([str(venv_bin / "uvicorn"), "serve_anchor_app:app", "--app-dir",
+                                   str(REPO / "bench"), "--port", str(port), "--workers", str(args.server_threads),
+                                   "--log-level", "warning", "--no-access-log"],
+                                  env=dict(os.environ, MODEL_FILE=str(model), OMP_NUM_THREADS="1"))
+        try:
+            wait_ready(f"http://127.0.0.1:{port}", anchor)
+            run_wrk(f"http://127.0.0.1:{port}/api/v1/predict", script, 3, args.threads, args.connections)
+            results["anchor"] = run_wrk(f"http://127.0.0.1:{port}/api/v1/predict", script, args.duration,
+                                        args.threads, args.connections)
+        finally:
+            anchor.terminate()
+            anchor.wait(30)
+    return results
+
+
+def soak(args, work: Path) -> dict:
+    sys.path.insert(0, str(REPO / "tests" / "interop"))
+    from medallion_cli import Medallion
+    from test_openapi_schemathesis import build_served_lake
+
+    lake = work / "soak-lake"
+    build_served_lake(Medallion(Path(args.bin)), lake)
+    model, row = make_model(work)
+    paths = ["/api/v1/kpis", "/api/v1/sales", "/api/v1/forecast", "/api/v1/forecast/series", "/api/v1/quality",
+             "/api/v1/pipeline", "/api/v1/ticks", "/api/v1/ticks/AAA", "/api/v1/customers", "/api/v1/tables",
+             "/api/v1/tables/gold/sales_daily/history", "/health", "/metrics", "/openapi.json"]
+    script = work / "mixed.lua"
+    script.write_text(MIXED_LUA.format(paths=", ".join(f'"{p}"' for p in paths), body=json.dumps({"rows": [row]}))
+                      + COUNT_5XX_LUA.format())
+    port = free_port()
+    server = subprocess.Popen([args.bin, "--log-level", "warn", "serve", "--model-file", str(model), "--lake",
+                               str(lake), "--port", str(port), "--threads", str(args.server_threads)])
+    try:
+        wait_ready(f"http://127.0.0.1:{port}", server)
+        run_wrk(f"http://127.0.0.1:{port}", script, 10, args.threads, args.connections)  # warm the caches
+        rss_start = rss_mib(server.pid)
+        result = run_wrk(f"http://127.0.0.1:{port}", script, args.soak, args.threads, args.connections)
+        result["rss_start_mib"] = rss_start
+        result["rss_end_mib"] = rss_mib(server.pid)
+        return result
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bin", default=str(REPO / "build" / "medallion"))
+    parser.add_argument("--duration", type=int, default=15, help="seconds of load per server")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections")
+    parser.add_argument("--server-threads", type=int, default=2, help="medallion threads = uvicorn workers")
+    parser.add_argument("--no-anchor", action="store_true", help="medallion only")
+    parser.add_argument("--soak", type=int, default=0, help="also run the mixed-route soak for this many seconds")
+    parser.add_argument("--append-results", action="store_true")
+    args = parser.parse_args()
+
+    lines = []
+    with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
+        work = Path(tmp)
+        results = bench_predict(args, work)
+        print(f"single-row predict, wrk -t{args.threads} -c{args.connections} -d{args.duration}s, "
+              f"{args.server_threads} server threads/workers")
+        for name, r in results.items():
+            line = (f"| {name} | {r['rps']:,.0f} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {r['non_2xx']} |")
+            print(line)
+            lines.append(line)
+        ratio = None
+        if "anchor" in results:
+            ratio = results["medallion"]["rps"] / results["anchor"]["rps"]
+            print(f"req/s ratio medallion/anchor = {ratio:.1f} (target >= 20); medallion p99 "
+                  f"{results['medallion']['p99_ms']:.3f} ms (target <= 1 ms)")
+        soak_result = soak(args, work) if args.soak else None
+        if soak_result:
+            drift = (soak_result["rss_end_mib"] - soak_result["rss_start_mib"]) / soak_result["rss_start_mib"]
+            print(f"soak {args.soak}s mixed routes: {soak_result['requests']:,} requests, "
+                  f"{soak_result['rps']:,.0f} req/s, 5xx {soak_result['server_errors']}, RSS "
+                  f"{soak_result['rss_start_mib']:.1f} -> {soak_result['rss_end_mib']:.1f} MiB ({drift:+.1%})")
+
+    if args.append_results:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                cwd=REPO).stdout.strip()
+        load = os.getloadavg()[0]
+        text = [f"\n## serve (bench/serve.py) - {dt.date.today()}\n",
+                f"Commit {commit}; single-row POST /api/v1/predict of one XGBoost model file (24 features, 200 trees, "
+                f"depth 6), wrk -t{args.threads} -c{args.connections} -d{args.duration}s on loopback, "
+                f"{args.server_threads} server threads (medallion) / uvicorn workers (anchor); load average at the "
+                f"end {load:.1f} on the shared 2-core machine.\n",
+                "| server | req/s | p50 ms | p99 ms | non-2xx |", "|---|---:|---:|---:|---:|", *lines]
+        if ratio is not None:
+            text.append(f"\n- medallion/anchor req/s = {ratio:.1f} (target >= 20); medallion p99 "
+                        f"{results['medallion']['p99_ms']:.3f} ms (target <= 1 ms)")
+        if soak_result:
+            text.append(f"- soak {args.soak} s, mixed routes: {soak_result['requests']:,} requests, 5xx "
+                        f"{soak_result['server_errors']}, RSS {soak_result['rss_start_mib']:.1f} -> "
+                        f"{soak_result['rss_end_mib']:.1f} MiB")
+        with (REPO / "bench" / "RESULTS.md").open("a") as f:
+            f.write("\n".join(text) + "\n")
+
+
+if __name__ == "__main__":
+    main()
