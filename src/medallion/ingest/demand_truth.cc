@@ -3,6 +3,7 @@
 #include <arrow/api.h>
 
 #include "medallion/common/arrow_status.h"
+#include "medallion/ingest/pg_northwind.h"
 
 namespace medallion::ingest {
 
@@ -51,6 +52,15 @@ Result<std::shared_ptr<arrow::RecordBatch>> DailyDemandToArrow(const DemandModel
   MEDALLION_RETURN_IF_ARROW_ERROR(discount.Finish(&columns[6]));
   MEDALLION_RETURN_IF_ARROW_ERROR(holiday.Finish(&columns[7]));
   return arrow::RecordBatch::Make(DailyDemandSchema(), static_cast<int64_t>(rows.size()), std::move(columns));
+}
+
+Result<int64_t> WriteDemandTruth(const std::string& lake_uri, const DemandModel& model, int32_t first_date,
+                                 int32_t last_date) {
+  if (last_date <= first_date) return Status::InvalidArgument("demand truth: empty date range");
+  MEDALLION_ASSIGN_OR_RETURN(auto batch, DailyDemandToArrow(model, model.Truth(first_date, last_date)));
+  MEDALLION_ASSIGN_OR_RETURN_ARROW(auto table, arrow::Table::FromRecordBatches({batch}));
+  MEDALLION_ASSIGN_OR_RETURN(auto written, ReplaceTable(lake_uri, kDemandTruthTable, table));
+  return written.version;
 }
 
 }  // namespace medallion::ingest

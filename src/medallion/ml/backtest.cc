@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "medallion/ml/seasonal_naive_model.h"
 
@@ -62,30 +63,49 @@ Result<BacktestReport> RunBacktest(const Panel& panel, const FeatureBuilder& fea
   BacktestReport report;
   report.mase_scale = PooledSeasonalScale(panel, features.spec().season, first_origin);
   MEDALLION_ASSIGN_OR_RETURN(auto naive, SeasonalNaiveModel::Create({}));
-
-  const size_t total = spec.horizons.size() * static_cast<size_t>(spec.folds);
+  const size_t total = static_cast<size_t>(spec.folds) * (spec.pooled ? 1 : spec.horizons.size());
   size_t done = 0;
-  Scored everything;
-  for (int h : spec.horizons) {
-    Scored horizon_scores;
-    for (int fold = 0; fold < spec.folds; ++fold) {
-      const Day fold_first = first_origin + fold * spec.fold_step;
-      const Day fold_last = fold_first + spec.fold_step - 1;
+  std::map<int, Scored> by_horizon;
+  for (int fold = 0; fold < spec.folds; ++fold) {
+    const Day fold_first = first_origin + fold * spec.fold_step;
+    const Day fold_last = fold_first + spec.fold_step - 1;
+    auto fail = [&](int h, const std::string& what) {
+      return Status::InvalidArgument("backtest fold " + std::to_string(fold) + " horizon " + std::to_string(h) +
+                                     " has no " + what + " rows");
+    };
+    std::unique_ptr<Model> pooled_model;
+    size_t pooled_rows = 0;
+    if (spec.pooled) {
       // At the fold's first origin every day up to and including it is known,
       // so training labels may reach it and no further.
-      Dataset train = BuildTrainingSet(panel, features, h, fold_first);
-      Dataset test = BuildDataset(panel, features, h, OriginRange{fold_first, fold_last, true});
-      if (train.size() == 0 || test.size() == 0) {
-        return Status::InvalidArgument("backtest fold " + std::to_string(fold) + " horizon " + std::to_string(h) +
-                                       " has no " + (train.size() == 0 ? "training" : "test") + " rows");
+      Dataset train = BuildStackedTrainingSet(panel, features, spec.horizons, fold_first);
+      if (train.size() == 0) return fail(0, "training");
+      MEDALLION_ASSIGN_OR_RETURN(pooled_model, make_model());
+      auto fitted = pooled_model->Fit(train.x, train.y);
+      if (!fitted.ok()) return fitted.WithContext("backtest fold " + std::to_string(fold));
+      pooled_rows = train.size();
+      if (progress) progress(++done, total);
+    }
+    for (int h : spec.horizons) {
+      std::unique_ptr<Model> own_model;
+      size_t train_rows = pooled_rows;
+      if (!spec.pooled) {
+        Dataset train = BuildTrainingSet(panel, features, h, fold_first);
+        if (train.size() == 0) return fail(h, "training");
+        MEDALLION_ASSIGN_OR_RETURN(own_model, make_model());
+        auto fitted = own_model->Fit(train.x, train.y);
+        if (!fitted.ok()) {
+          return fitted.WithContext("backtest fold " + std::to_string(fold) + " horizon " + std::to_string(h));
+        }
+        train_rows = train.size();
       }
-      MEDALLION_ASSIGN_OR_RETURN(auto model, make_model());
-      if (report.model_kind.empty()) report.model_kind = model->kind();
-      auto fitted = model->Fit(train.x, train.y);
-      if (!fitted.ok()) return fitted.WithContext("backtest fold " + std::to_string(fold) + " horizon " + std::to_string(h));
+      const Model& model = spec.pooled ? *pooled_model : *own_model;
+      if (report.model_kind.empty()) report.model_kind = model.kind();
+      Dataset test = BuildDataset(panel, features, h, OriginRange{fold_first, fold_last, true});
+      if (test.size() == 0) return fail(h, "test");
       Scored fold_scores;
       fold_scores.actual = test.y;
-      MEDALLION_ASSIGN_OR_RETURN(fold_scores.model, model->Predict(test.x));
+      MEDALLION_ASSIGN_OR_RETURN(fold_scores.model, model.Predict(test.x));
       MEDALLION_ASSIGN_OR_RETURN(fold_scores.naive, naive->Predict(test.x));
       // A series too young for any lag has no naive forecast; score both models
       // on the rows where both have one, so neither gets easier rows.
@@ -97,13 +117,20 @@ Result<BacktestReport> RunBacktest(const Panel& panel, const FeatureBuilder& fea
           kept.naive.push_back(fold_scores.naive[i]);
         }
       }
-      FoldReport fold_report{fold, fold_first, fold_last, h, train.size(), {}, {}};
+      FoldReport fold_report{fold, fold_first, fold_last, h, train_rows, {}, {}};
       MEDALLION_ASSIGN_OR_RETURN(fold_report.model, Score(kept.actual, kept.model, report.mase_scale));
       MEDALLION_ASSIGN_OR_RETURN(fold_report.seasonal_naive, Score(kept.actual, kept.naive, report.mase_scale));
       report.folds.push_back(fold_report);
-      horizon_scores.Append(kept);
-      if (progress) progress(++done, total);
+      by_horizon[h].Append(kept);
+      if (!spec.pooled && progress) progress(++done, total);
     }
+  }
+  // Folds of one horizon together, in time order.
+  std::stable_sort(report.folds.begin(), report.folds.end(),
+                   [](const FoldReport& a, const FoldReport& b) { return a.horizon < b.horizon; });
+  Scored everything;
+  for (int h : spec.horizons) {
+    const Scored& horizon_scores = by_horizon[h];
     HorizonReport horizon_report;
     horizon_report.horizon = h;
     MEDALLION_ASSIGN_OR_RETURN(horizon_report.model, Score(horizon_scores.actual, horizon_scores.model, report.mase_scale));

@@ -26,6 +26,9 @@ struct BacktestSpec {
   int fold_step = 7;  // forecast origins per fold (days)
   // Residual (actual - forecast) quantiles kept per horizon for intervals.
   std::vector<double> quantiles = {0.05, 0.1, 0.5, 0.9, 0.95};
+  // One model per fold fitted on the stacked rows of every horizon (the
+  // features must carry the horizon) instead of one model per fold and horizon.
+  bool pooled = false;
 };
 
 struct ResidualQuantile {
@@ -60,7 +63,7 @@ struct BacktestReport {
 
 // A fresh, unfitted model for each fold and horizon.
 using ModelFactory = std::function<Result<std::unique_ptr<Model>>()>;
-// Called after each (fold, horizon) fit with the number done and the total.
+// Called after each fit (per fold and horizon, or per fold when pooled) with the number done and the total.
 using BacktestProgress = std::function<void(size_t done, size_t total)>;
 
 Result<BacktestReport> RunBacktest(const Panel& panel, const FeatureBuilder& features, const BacktestSpec& spec,

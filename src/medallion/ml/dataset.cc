@@ -30,8 +30,64 @@ Dataset BuildDataset(const Panel& panel, const FeatureBuilder& features, int hor
       out.series_id.push_back(series.id);
       out.origin.push_back(t);
       out.target_day.push_back(target_day);
+      out.row_horizon.push_back(horizon);
     }
   }
+  return out;
+}
+
+namespace {
+
+void AppendRows(Dataset& out, const Dataset& part, std::span<const size_t> rows) {
+  for (size_t r : rows) {
+    (void)out.x.AppendRow(part.x.row(r));  // same feature names by construction
+    out.y.push_back(part.y[r]);
+    out.series_id.push_back(part.series_id[r]);
+    out.origin.push_back(part.origin[r]);
+    out.target_day.push_back(part.target_day[r]);
+    out.row_horizon.push_back(part.row_horizon[r]);
+  }
+}
+
+std::vector<size_t> AllRows(const Dataset& dataset) {
+  std::vector<size_t> rows(dataset.size());
+  for (size_t r = 0; r < rows.size(); ++r) rows[r] = r;
+  return rows;
+}
+
+}  // namespace
+
+Dataset BuildStackedDataset(const Panel& panel, const FeatureBuilder& features, const std::vector<int>& horizons,
+                            const OriginRange& range) {
+  Dataset out;
+  out.x = FeatureMatrix(features.names());
+  for (int h : horizons) {
+    Dataset part = BuildDataset(panel, features, h, range);
+    AppendRows(out, part, AllRows(part));
+  }
+  return out;
+}
+
+Dataset BuildStackedTrainingSet(const Panel& panel, const FeatureBuilder& features, const std::vector<int>& horizons,
+                                Day cutoff) {
+  Dataset out;
+  out.x = FeatureMatrix(features.names());
+  for (int h : horizons) {
+    Dataset part = BuildTrainingSet(panel, features, h, cutoff);
+    AppendRows(out, part, AllRows(part));
+  }
+  return out;
+}
+
+Dataset RowsOfHorizon(const Dataset& dataset, int horizon) {
+  Dataset out;
+  out.horizon = horizon;
+  out.x = FeatureMatrix(dataset.x.names());
+  std::vector<size_t> rows;
+  for (size_t r = 0; r < dataset.size(); ++r) {
+    if (dataset.row_horizon[r] == horizon) rows.push_back(r);
+  }
+  AppendRows(out, dataset, rows);
   return out;
 }
 

@@ -29,6 +29,7 @@ PastView::PastView(const Series& series, Day origin, int horizon)
   };
   target_ = std::span<const double>(series.target.data(), visible(origin));
   for (const auto& column : series.known) known_.emplace_back(column.data(), visible(origin + horizon));
+  for (const auto& column : series.observed) observed_.emplace_back(column.data(), visible(origin));
 }
 
 double PastView::Target(Day day) const {
@@ -42,8 +43,15 @@ double PastView::Known(size_t column, Day day) const {
   return at >= 0 && at < static_cast<int64_t>(values.size()) ? values[at] : kNaN;
 }
 
-FeatureBuilder::FeatureBuilder(FeatureSpec spec, std::vector<std::string> known_columns)
-    : spec_(std::move(spec)), known_columns_(std::move(known_columns)) {
+double PastView::Observed(size_t column, Day day) const {
+  const int64_t at = int64_t{day} - first_day_;
+  const auto& values = observed_[column];
+  return at >= 0 && at < static_cast<int64_t>(values.size()) ? values[at] : kNaN;
+}
+
+FeatureBuilder::FeatureBuilder(FeatureSpec spec, std::vector<std::string> known_columns,
+                               std::vector<std::string> observed_columns)
+    : spec_(std::move(spec)), known_columns_(std::move(known_columns)), observed_columns_(std::move(observed_columns)) {
   for (int k = 0; k < spec_.recent_lags; ++k) names_.push_back(RecentLagName(k));
   for (int j = 1; j <= spec_.seasonal_lags; ++j) names_.push_back(SeasonalLagName(j));
   if (spec_.seasonal_lags > 0) names_.push_back("y_season_mean");
@@ -56,6 +64,11 @@ FeatureBuilder::FeatureBuilder(FeatureSpec spec, std::vector<std::string> known_
     names_.push_back(column + "_season_1");   // at the day y_season_1 comes from
     names_.push_back(column + "_last");       // at the origin
   }
+  for (const auto& column : observed_columns_) {
+    names_.push_back(column + "_origin");                                          // at the origin
+    names_.push_back(column + "_mean_" + std::to_string(spec_.observed_window));  // ending at the origin
+  }
+  if (spec_.horizon_feature) names_.push_back("horizon");
   if (spec_.calendar) {
     for (int d = 0; d < 7; ++d) names_.push_back("dow_" + std::to_string(d));
     names_.push_back("day_of_month");
@@ -97,6 +110,17 @@ void FeatureBuilder::Compute(const PastView& view, std::span<double> out) const 
     out[i++] = view.Known(c, t);
   }
 
+  for (size_t c = 0; c < observed_columns_.size(); ++c) {
+    out[i++] = view.Observed(c, t);
+    double sum = 0;
+    int count = 0;
+    for (int k = 0; k < spec_.observed_window; ++k) {
+      const double v = view.Observed(c, t - k);
+      if (!std::isnan(v)) sum += v, ++count;
+    }
+    out[i++] = count > 0 ? sum / count : kNaN;
+  }
+  if (spec_.horizon_feature) out[i++] = view.horizon();
   if (spec_.calendar) {
     const std::chrono::sys_days day{std::chrono::days{target}};
     const unsigned weekday = std::chrono::weekday{day}.iso_encoding() - 1;  // Monday = 0

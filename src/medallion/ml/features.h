@@ -27,6 +27,8 @@ class PastView {
   double Target(Day day) const;
   // Known column `column` on `day`; NaN if `day` is after the target day.
   double Known(size_t column, Day day) const;
+  // Observed column `column` on `day`; NaN if `day` is after the origin.
+  double Observed(size_t column, Day day) const;
 
  private:
   Day first_day_;
@@ -34,6 +36,7 @@ class PastView {
   int horizon_;
   std::span<const double> target_;               // first_day_ .. origin_ at most
   std::vector<std::span<const double>> known_;  // first_day_ .. origin_ + horizon_ at most
+  std::vector<std::span<const double>> observed_;  // first_day_ .. origin_ at most
 };
 
 struct FeatureSpec {
@@ -43,6 +46,10 @@ struct FeatureSpec {
   std::vector<int> rolling_windows = {7, 28};  // means (and std of the first) ending at t
   bool calendar = true;         // day of week (one-hot), day of month, month of the target day
   int min_history = 28;         // origins with fewer days of the series before them are skipped
+  // A "horizon" column: one model can then learn every horizon from stacked
+  // rows (see BuildStackedDataset).
+  bool horizon_feature = false;
+  int observed_window = 7;      // observed columns: value at the origin and mean of this many days
 };
 
 // Column names, shared with the models that look features up by name.
@@ -51,7 +58,8 @@ std::string SeasonalLagName(int j);  // "y_season_<j>": j-th same-season value k
 
 class FeatureBuilder {
  public:
-  FeatureBuilder(FeatureSpec spec, std::vector<std::string> known_columns);
+  FeatureBuilder(FeatureSpec spec, std::vector<std::string> known_columns,
+                 std::vector<std::string> observed_columns = {});
 
   const FeatureSpec& spec() const { return spec_; }
   // Same names, in the same order, for every horizon.
@@ -63,6 +71,7 @@ class FeatureBuilder {
  private:
   FeatureSpec spec_;
   std::vector<std::string> known_columns_;
+  std::vector<std::string> observed_columns_;
   std::vector<std::string> names_;
 };
 

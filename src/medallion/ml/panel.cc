@@ -79,6 +79,13 @@ Result<Panel> Panel::FromTable(const arrow::Table& table, const PanelSpec& spec)
     MEDALLION_ASSIGN_OR_RETURN(auto cast, CastColumn(raw, arrow::float64(), name));
     known_cols.push_back(std::move(cast));
   }
+  std::vector<std::shared_ptr<arrow::ChunkedArray>> observed_cols;
+  for (const auto& name : spec.observed_columns) {
+    MEDALLION_ASSIGN_OR_RETURN(auto raw, Column(table, name, "observed"));
+    MEDALLION_ASSIGN_OR_RETURN(auto cast, CastColumn(raw, arrow::float64(), name));
+    observed_cols.push_back(std::move(cast));
+  }
+  if (spec.period_days < 1) return Status::InvalidArgument("panel period_days must be >= 1");
 
   std::vector<std::string> ids(rows);
   std::vector<Day> days(rows);
@@ -88,9 +95,19 @@ Result<Panel> Panel::FromTable(const arrow::Table& table, const PanelSpec& spec)
     if (a.IsNull(i) && bad.ok()) bad = Status::InvalidArgument("series column '" + spec.series_column + "' is null at row " + std::to_string(row));
     ids[row] = a.GetString(i);
   });
+  int32_t phase = -1;  // weekday (or other phase) every date must share
   ForEach<arrow::Date32Array>(*date_col, [&](int64_t row, const arrow::Date32Array& a, int64_t i) {
     if (a.IsNull(i) && bad.ok()) bad = Status::InvalidArgument("date column '" + spec.date_column + "' is null at row " + std::to_string(row));
     days[row] = a.Value(i);
+    if (spec.period_days > 1) {
+      if (phase < 0) phase = a.Value(i) % spec.period_days;
+      if (a.Value(i) % spec.period_days != phase && bad.ok()) {
+        bad = Status::InvalidArgument("date column '" + spec.date_column + "' row " + std::to_string(row) + " (" +
+                                      FormatDay(a.Value(i)) + ") is not a whole number of periods of " +
+                                      std::to_string(spec.period_days) + " days after row 0");
+      }
+      days[row] = a.Value(i) / spec.period_days;
+    }
   });
   MEDALLION_RETURN_IF_ERROR(bad);
   ForEach<arrow::DoubleArray>(*target_col, [&](int64_t row, const arrow::DoubleArray& a, int64_t i) {
@@ -107,6 +124,12 @@ Result<Panel> Panel::FromTable(const arrow::Table& table, const PanelSpec& spec)
       if (a.IsValid(i)) known_values[k][row] = a.Value(i);
     });
   }
+  std::vector<std::vector<double>> observed_values(observed_cols.size(), std::vector<double>(rows, kNaN));
+  for (size_t k = 0; k < observed_cols.size(); ++k) {
+    ForEach<arrow::DoubleArray>(*observed_cols[k], [&](int64_t row, const arrow::DoubleArray& a, int64_t i) {
+      if (a.IsValid(i)) observed_values[k][row] = a.Value(i);
+    });
+  }
 
   Panel panel;
   panel.spec_ = spec;
@@ -121,6 +144,7 @@ Result<Panel> Panel::FromTable(const arrow::Table& table, const PanelSpec& spec)
     const size_t length = static_cast<size_t>(days[*hi] - days[*lo]) + 1;
     s.target.assign(length, kNaN);
     s.known.assign(known_cols.size(), std::vector<double>(length, kNaN));
+    s.observed.assign(observed_cols.size(), std::vector<double>(length, kNaN));
     std::vector<bool> seen(length, false);
     for (int64_t r : members) {
       const size_t at = static_cast<size_t>(days[r] - s.first_day);
@@ -130,6 +154,7 @@ Result<Panel> Panel::FromTable(const arrow::Table& table, const PanelSpec& spec)
       seen[at] = true;
       s.target[at] = targets[r];
       for (size_t k = 0; k < known_cols.size(); ++k) s.known[k][at] = known_values[k][r];
+      for (size_t k = 0; k < observed_cols.size(); ++k) s.observed[k][at] = observed_values[k][r];
       if (!std::isnan(targets[r])) panel.last_observed_day_ = std::max(panel.last_observed_day_, days[r]);
     }
     panel.first_day_ = std::min(panel.first_day_, s.first_day);

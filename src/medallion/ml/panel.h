@@ -26,9 +26,17 @@ struct PanelSpec {
   // Columns whose value for a day is known before that day (price, promo,
   // holiday flags...). Only these may be read at the target date.
   std::vector<std::string> known_columns;
+  // Columns only known once their day has happened, like the target (the
+  // day's average price or promotion share read from the orders). Features
+  // may read them up to the forecast origin, never at the target day.
+  std::vector<std::string> observed_columns;
+  // Days between two observations: 1 for daily data, 7 for weekly. Series are
+  // indexed in periods (date / period_days), so weekly rows are consecutive.
+  int period_days = 1;
 };
 
-// Days since 1970-01-01.
+// Days since 1970-01-01 (periods since then, days / period_days, for data
+// that is not daily).
 using Day = int32_t;
 
 struct Series {
@@ -36,6 +44,7 @@ struct Series {
   Day first_day = 0;            // date of target[0]
   std::vector<double> target;   // one value per day from first_day
   std::vector<std::vector<double>> known;  // [known column][day], same length as target
+  std::vector<std::vector<double>> observed;  // [observed column][day], same length as target
 
   Day last_day() const { return first_day + static_cast<Day>(target.size()) - 1; }
 };

@@ -33,6 +33,9 @@ struct PredictOptions {
   double lower_q = 0.1, upper_q = 0.9;
   std::string features_table = "gold/features_daily";
   std::string output_table = "gold/demand_forecast";
+  // Optional local Parquet file: the product rows' features and the model's
+  // raw predictions, so other tools can check the scoring (interop tests).
+  std::string rows_out;
 };
 
 struct PredictReport {

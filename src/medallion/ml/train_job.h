@@ -58,10 +58,10 @@ struct TrainReport {
 // rounds, depth 6, eta 0.05; ridge: alpha 1).
 nlohmann::json DefaultDemandParams(const std::string& kind);
 
-// {"horizons": {"1": {"model": {mae, rmse, wape, smape, mase, r2, bias, count},
-//   "seasonal_naive": {...}, "residual_quantiles": {"0.1": r, ...}}, ...},
-//  "overall": {"model": {...}, "seasonal_naive": {...}}, "wape": overall model WAPE,
-//  "wape_h1": J+1 model WAPE, "seasonal_naive_wape": ..., "mase_scale": ...}
+// The registry's metrics_json: {"overall": {count, mae, rmse, wape, smape,
+// mase, r2, bias}, "by_horizon": {"1": {..., "residual_quantiles": {"0.1": r,
+// ...}, "seasonal_naive": {...}}, ...}, "seasonal_naive": {"overall": {...},
+// "by_horizon": {...}}, "mase_scale", "folds", "model_kind"}.
 nlohmann::json MetricsJson(const BacktestReport& report);
 
 Result<TrainReport> TrainDemandModel(const TrainOptions& options);
