@@ -2,47 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "medallion/orchestrate/daily_tasks.h"
 #include "medallion/orchestrate/demo_tasks.h"
 
 namespace medallion::orchestrate {
-
-namespace {
-
-struct PendingStage {
-  const char* task;
-  const char* what;
-  int issue;
-};
-
-// Daily tasks whose implementation lands with the named issue. When a stage
-// exists, register its real task in RegisterBuiltinTasks and drop it here.
-constexpr PendingStage kPendingStages[] = {
-    {"bronze_to_silver", "type, deduplicate and quarantine new Bronze rows into Silver", 5},
-    {"validate_data_quality", "run the expectation suites on the new Silver data", 5},
-    {"build_gold_features", "daily Gold aggregates and forecasting features", 5},
-    {"train_model", "train the forecasting models on Gold features", 6},
-    {"evaluate_model", "rolling-origin backtest of the candidate against the champion", 6},
-    {"promote_model", "promote the candidate to champion when it wins", 6},
-    {"predict", "write J+1..J+7 forecasts to gold/demand_forecast", 6},
-    {"api_smoke_test", "check the API serves the new forecasts", 7},
-};
-
-Task PendingTask(const PendingStage& stage) {
-  Task task;
-  task.name = stage.task;
-  task.description = stage.what;
-  task.retry.retries = 2;
-  task.retry.initial_delay = std::chrono::seconds(30);
-  task.timeout = std::chrono::hours(1);
-  std::string message = fmt::format("not implemented yet: {} (issue {})", stage.task, stage.issue);
-  task.run = [message](const TaskContext& ctx) -> Status {
-    ctx.log.Write(message);
-    return Status::NotImplemented(message);
-  };
-  return task;
-}
-
-}  // namespace
 
 const std::vector<DagSpec>& BuiltinDags() {
   static const std::vector<DagSpec> dags = {
@@ -95,9 +58,7 @@ Result<Dag> BuildDag(const DagSpec& spec, const TaskRegistry& registry) {
 }
 
 void RegisterBuiltinTasks(TaskRegistry& registry) {
-  for (const auto& stage : kPendingStages) {
-    registry.Replace(stage.task, [stage] { return PendingTask(stage); });
-  }
+  RegisterDailyTasks(registry);
   RegisterDemoTasks(registry);
 }
 

@@ -34,8 +34,7 @@ Result<DagSpec> FindDagWithTask(const std::string& task);
 
 Result<Dag> BuildDag(const DagSpec& spec, const TaskRegistry& registry);
 
-// Every task the built-in DAGs use. The daily tasks whose stage is not built
-// yet fail with "not implemented yet: <task> (issue N)" rather than pretend.
+// Every task the built-in DAGs use (daily_tasks.h, demo_tasks.h).
 void RegisterBuiltinTasks(TaskRegistry& registry);
 
 }  // namespace medallion::orchestrate

@@ -1,0 +1,49 @@
+// The `daily` DAG's real tasks (dag_catalog.h lists their order):
+//
+//   bronze_to_silver       Silver job catch-up on bronze/orders (silver_task.cc)
+//   validate_data_quality  the orders suite on the date's Silver rows (quality_task.cc)
+//   build_gold_features    Gold recompute of the date (gold_task.cc)
+//   train_model .. predict forecasting, registry and predictions (model_tasks.cc)
+//   api_smoke_test         the API in-process on a loopback port (api_smoke_task.cc)
+//
+// Every task is idempotent per logical date (task.h): Silver advances by txn,
+// quality metrics are recorded once per date, Gold replaces the date's
+// partitions, the registry keeps one version per training date.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "medallion/orchestrate/task.h"
+#include "medallion/orchestrate/task_registry.h"
+
+namespace medallion::orchestrate {
+
+Task MakeBronzeToSilverTask();
+Task MakeValidateDataQualityTask();
+Task MakeBuildGoldFeaturesTask();
+Task MakeApiSmokeTestTask();
+// Registers train_model, evaluate_model, promote_model and predict.
+void RegisterModelTasks(TaskRegistry& registry);
+
+// Registers every task above under its name.
+void RegisterDailyTasks(TaskRegistry& registry);
+
+// When train_model trains; on other days it succeeds without training and the
+// champion keeps serving. Training is the slow step: the demo's 90-day
+// backfill trains weekly, counted back from its last date, so that date
+// trains too. Days with fewer than `min_history_days` of Gold are skipped
+// (the backtest needs lags and folds).
+struct TrainingSchedule {
+  int every_days = 1;
+  int32_t anchor_day = 0;  // trains on days d with (anchor_day - d) % every_days == 0
+  int min_history_days = 21;
+};
+void SetTrainingSchedule(const TrainingSchedule& schedule);
+TrainingSchedule CurrentTrainingSchedule();
+bool IsTrainingDay(const TrainingSchedule& schedule, int32_t day);
+
+// The retry and timeout defaults the daily tasks share.
+Task DailyTask(std::string name, std::string description, TaskFn run);
+
+}  // namespace medallion::orchestrate
