@@ -52,6 +52,7 @@ std::vector<std::string> SplitCommaList(const std::string& text);
 
 void AddTableCommands(CLI::App& app, CommandContext& ctx);
 void AddMlCommands(CLI::App& app, CommandContext& ctx);
+void AddModelsCommands(CLI::App& app, CommandContext& ctx);
 void AddProduceCommands(CLI::App& app, CommandContext& ctx);
 void AddIngestCommands(CLI::App& app, CommandContext& ctx);
 void AddQualityCommands(CLI::App& app, CommandContext& ctx);
@@ -62,5 +63,6 @@ void AddSilverCommands(CLI::App& app, CommandContext& ctx);
 void AddGoldCommands(CLI::App& app, CommandContext& ctx);
 void AddQueryCommands(CLI::App& app, CommandContext& ctx);
 void AddStreamCommands(CLI::App& app, CommandContext& ctx);
+void AddDemoCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace medallion::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
 
   AddTableCommands(app, ctx);
   AddMlCommands(app, ctx);
+  AddModelsCommands(app, ctx);
   AddProduceCommands(app, ctx);
   AddIngestCommands(app, ctx);
   AddQualityCommands(app, ctx);
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
   AddGoldCommands(app, ctx);
   AddQueryCommands(app, ctx);
   AddStreamCommands(app, ctx);
+  AddDemoCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

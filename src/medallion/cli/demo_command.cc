@@ -1,0 +1,362 @@
+// `medallion demo`: the whole product in one process, no server to start by
+// hand and no Java.
+//
+//   1. Kafka: librdkafka's embedded mock cluster (or --kafka host:port).
+//   2. History: --history-days of orders and ticks through the real path,
+//      generator -> Kafka -> ingest -> bronze/<topic>, as fast as ingest
+//      keeps up (the feed waits on the group's lag: the mock's log is
+//      bounded). The generator's truth goes to _truth/daily_demand.
+//   3. Backfill: the daily DAG for every history day, in order (Silver,
+//      quality, Gold, train, evaluate, promote, predict, API smoke test).
+//      Training is the slow step, so it trains weekly counted back from the
+//      last day (--train-every-days), and that last day always trains.
+//   4. Live: the generator at the history's daily volume on an accelerated
+//      clock (one simulated day per --day-seconds), Silver and today's Gold
+//      kept current, the daily DAG for every simulated day that ends, and the
+//      API and dashboard on --port, until Ctrl-C, SIGTERM or --duration.
+//
+// --duration counts from the start, but the history and its backfill always
+// finish first (a scripted run leaves a trained lake); a signal stops at
+// once, at any phase, after flushing and committing what is in hand.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "medallion/cli/commands.h"
+#include "medallion/cli/demo_feed.h"
+#include "medallion/cli/demo_ingest.h"
+#include "medallion/cli/demo_live.h"
+#include "medallion/cli/demo_status.h"
+#include "medallion/cli/demo_lake.h"
+#include "medallion/ingest/calendar.h"
+#include "medallion/ingest/embedded_cluster.h"
+#include "medallion/orchestrate/accelerated_clock.h"
+#include "medallion/orchestrate/daily_tasks.h"
+#include "medallion/orchestrate/dag_catalog.h"
+#include "medallion/orchestrate/lake_layout.h"
+#include "medallion/serve/api.h"
+#include "medallion/serve/http_server.h"
+
+namespace medallion::cli {
+
+namespace {
+
+std::atomic<bool> g_stop_demo{false};
+
+void OnDemoSignal(int) { g_stop_demo.store(true); }
+
+constexpr char kIngestGroup[] = "medallion-ingest";
+
+struct DemoFlags {
+  std::string lake = "./lake";
+  std::string kafka;  // empty: embedded
+  std::string bind = "127.0.0.1";
+  std::string port = "8080";  // a number, 0 or "free": an ephemeral port
+  std::string static_dir;     // default: web/dist of the checkout
+  std::string runs_dir;
+  int history_days = 90;
+  double day_seconds = 60;
+  double duration = 0;
+  int train_every_days = 7;
+  DemoFeedOptions feed;
+};
+
+using Clock = std::chrono::steady_clock;
+
+// The live status line on a terminal (rewritten in place), or a log line
+// every ten seconds when stderr is a file.
+class StatusPrinter {
+ public:
+  explicit StatusPrinter(DemoStatus& status) : status_(status), tty_(isatty(STDERR_FILENO)) {}
+
+  void SetPhase(std::string phase) {
+    std::lock_guard<std::mutex> lock(mu_);
+    phase_ = std::move(phase);
+  }
+
+  // Prints a finished line (above the status line on a terminal).
+  void Say(const std::string& line) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (tty_) std::cerr << "\r\033[K";
+    std::cerr << line << std::endl;
+  }
+
+  void Tick() {
+    status_.Sample();
+    if (auto st = status_.WriteJson(); !st.ok()) spdlog::debug("ingest_status.json: {}", st.ToString());
+    std::lock_guard<std::mutex> lock(mu_);
+    const std::string line = fmt::format("[{}] {}", phase_, status_.Line());
+    if (tty_) {
+      std::cerr << "\r\033[K" << line << std::flush;
+    } else if (Clock::now() - last_plain_ >= std::chrono::seconds(10)) {
+      last_plain_ = Clock::now();
+      std::cerr << line << std::endl;
+    }
+  }
+
+  void Finish() {
+    if (tty_) std::cerr << std::endl;
+  }
+
+ private:
+  DemoStatus& status_;
+  bool tty_;
+  std::mutex mu_;
+  std::string phase_ = "starting";
+  Clock::time_point last_plain_{};
+};
+
+// Runs `tick` every `period` on a thread until destroyed.
+class Ticker {
+ public:
+  Ticker(std::chrono::milliseconds period, std::function<void()> tick)
+      : thread_([this, period, tick = std::move(tick)] {
+          while (!stop_.load()) {
+            tick();
+            const auto until = Clock::now() + period;
+            while (!stop_.load() && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+          }
+        }) {}
+  ~Ticker() {
+    stop_.store(true);
+    thread_.join();
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+Result<std::string> ResolveLake(const std::string& lake) {
+  if (lake.find("://") != std::string::npos) return lake;
+  std::error_code ec;
+  std::filesystem::create_directories(lake, ec);
+  if (ec) return Status::IOError(fmt::format("cannot create lake directory {}: {}", lake, ec.message()));
+  return std::filesystem::absolute(lake).lexically_normal().string();
+}
+
+Result<uint16_t> ParsePort(const std::string& text) {
+  if (text == "free") return uint16_t{0};
+  try {
+    size_t used = 0;
+    const int port = std::stoi(text, &used);
+    if (used == text.size() && port >= 0 && port <= 65535) return static_cast<uint16_t>(port);
+  } catch (const std::exception&) {
+  }
+  return Status::InvalidArgument("--port must be 0..65535 or 'free', got '" + text + "'");
+}
+
+bool TimeIsUp(const DemoFlags& flags, Clock::time_point started) {
+  return flags.duration > 0 && std::chrono::duration<double>(Clock::now() - started).count() >= flags.duration;
+}
+
+// Waits until ingest has written everything the feed sent (lag 0 and the
+// Bronze rows add up), or the stop flag.
+Status WaitForBronze(DemoStatus& status, const DemoFeed& feed, std::chrono::seconds limit) {
+  const auto deadline = Clock::now() + limit;
+  while (!g_stop_demo.load()) {
+    status.Sample();
+    int64_t rows = 0;
+    for (const auto& [topic, t] : status.topics()) rows += t.bronze_rows;
+    if (status.max_lag() == 0 && rows >= feed.sent()) return Status::OK();
+    if (Clock::now() > deadline) {
+      return Status::Timeout(fmt::format("ingest wrote {} of {} records to Bronze within {} s (lag {})", rows,
+                                         feed.sent(), limit.count(), status.max_lag()));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  return Status::OK();
+}
+
+void ReportDagRun(StatusPrinter& printer, const orchestrate::DagRunOutcome& run) {
+  if (run.ok()) return;
+  printer.Say(fmt::format("daily DAG {}: {}", run.logical_date, run.ToStatus().ToString()));
+}
+
+void PrintWelcome(const DemoFlags& flags, const std::string& lake, const std::string& bootstrap, uint16_t port,
+                  bool dashboard) {
+  const std::string base = fmt::format("http://{}:{}", flags.bind, port);
+  std::cout << fmt::format(
+                   "medallion demo\n"
+                   "  dashboard   {}/{}\n"
+                   "  API docs    {}/docs   (OpenAPI: {}/openapi.json)\n"
+                   "  lake        {}\n"
+                   "  kafka       {}{}\n"
+                   "  read a table:\n"
+                   "    python -c \"from deltalake import DeltaTable; "
+                   "print(DeltaTable('{}/gold/sales_daily').to_pandas())\"\n"
+                   "    duckdb -c \"INSTALL delta; LOAD delta; "
+                   "SELECT * FROM delta_scan('{}/gold/demand_forecast') LIMIT 10\"\n"
+                   "  Ctrl-C stops (everything in hand is committed first)\n",
+                   base, dashboard ? "" : "   (no dashboard files: build web/ first; the API is up)", base, base, lake,
+                   bootstrap, flags.kafka.empty() ? " (embedded)" : "", lake, lake)
+            << std::endl;
+}
+
+Status RunDemo(DemoFlags flags, const CommandContext& ctx) {
+  const auto started = Clock::now();
+  std::signal(SIGINT, OnDemoSignal);
+  std::signal(SIGTERM, OnDemoSignal);
+  // The status line is the demo's output; task logs go to their files.
+  if (ctx.globals.log_level == "info") spdlog::set_level(spdlog::level::warn);
+  MEDALLION_ASSIGN_OR_RETURN(const std::string lake, ResolveLake(flags.lake));
+  MEDALLION_ASSIGN_OR_RETURN(const uint16_t port, ParsePort(flags.port));
+  if (flags.history_days < 1) return Status::InvalidArgument("--history-days must be at least 1");
+  if (flags.day_seconds <= 0) return Status::InvalidArgument("--day-seconds must be positive");
+  if (flags.runs_dir.empty()) flags.runs_dir = ctx.config.GetString("orchestrate.runs_dir", "");
+  if (flags.runs_dir.empty()) {
+    flags.runs_dir = lake.find("://") == std::string::npos ? lake + "/_runs" : "./medallion_runs";
+  }
+
+  // 1. Kafka.
+  std::unique_ptr<ingest::EmbeddedCluster> cluster;
+  std::string bootstrap = flags.kafka;
+  if (bootstrap.empty()) {
+    MEDALLION_ASSIGN_OR_RETURN(cluster, ingest::EmbeddedCluster::Start());
+    for (const char* topic : {"orders", "ticks"}) MEDALLION_RETURN_IF_ERROR(cluster->CreateTopic(topic));
+    bootstrap = cluster->bootstrap();
+  }
+
+  // The API first, so /health answers while the history loads.
+  serve::ApiOptions api;
+  api.static_dir = flags.static_dir.empty() ? orchestrate::FindCheckoutDirectory("web/dist") : flags.static_dir;
+  MEDALLION_ASSIGN_OR_RETURN(auto router, serve::BuildApiRouter(api));
+  serve::ServerOptions server_options;
+  server_options.bind = flags.bind;
+  server_options.port = port;
+  server_options.threads = 2;
+  serve::HttpServer server(server_options, router);
+  MEDALLION_RETURN_IF_ERROR(server.Start());
+  PrintWelcome(flags, lake, bootstrap, server.port(), !api.static_dir.empty());
+
+  std::vector<std::unique_ptr<IngestWorker>> workers;
+  for (const char* topic : {"orders", "ticks"}) {
+    MEDALLION_ASSIGN_OR_RETURN(auto worker, IngestWorker::Start(bootstrap, kIngestGroup, lake, topic));
+    workers.push_back(std::move(worker));
+  }
+  MEDALLION_ASSIGN_OR_RETURN(auto status,
+                             DemoStatus::Open(lake, bootstrap, kIngestGroup, {"orders", "ticks"}, ChampionProbe(lake)));
+  StatusPrinter printer(*status);
+  Ticker ticker(std::chrono::seconds(2), [&] { printer.Tick(); });
+
+  // 2. History.
+  const int32_t end = ingest::TodayUtc();
+  flags.feed.bootstrap = bootstrap;
+  flags.feed.group = kIngestGroup;
+  flags.feed.history_end = end;
+  flags.feed.history_days = flags.history_days;
+  if (!cluster) flags.feed.max_lag = 0;  // a real broker keeps everything
+  MEDALLION_ASSIGN_OR_RETURN(auto feed, DemoFeed::Open(flags.feed));
+  const int32_t first = end - flags.history_days;
+  for (int32_t day = first; day < end && !g_stop_demo.load(); ++day) {
+    printer.SetPhase(fmt::format("history {} {}/{}", ingest::FormatDate(day), day - first + 1, flags.history_days));
+    MEDALLION_RETURN_IF_ERROR(feed->SendDay(day, g_stop_demo));
+  }
+  MEDALLION_RETURN_IF_ERROR(feed->Flush());
+  MEDALLION_RETURN_IF_ERROR(WriteDemandTruth(lake, feed->demand(), first, end + 366));
+  printer.SetPhase("history: waiting for ingest");
+  MEDALLION_RETURN_IF_ERROR(WaitForBronze(*status, *feed, std::chrono::seconds(300)));
+  printer.Say(fmt::format("history: {} days, {} events in Bronze ({:.0f} s)", flags.history_days,
+                          GroupDigits(feed->sent()), std::chrono::duration<double>(Clock::now() - started).count()));
+
+  // 3. Backfill the daily DAG over the history.
+  orchestrate::RunnerOptions runner_options;
+  runner_options.lake_root = lake;
+  runner_options.runs_dir = flags.runs_dir;
+  MEDALLION_ASSIGN_OR_RETURN(auto runner, orchestrate::Runner::Open(runner_options));
+  orchestrate::TaskRegistry registry;
+  orchestrate::RegisterBuiltinTasks(registry);
+  MEDALLION_ASSIGN_OR_RETURN(auto spec, orchestrate::FindDag("daily"));
+  MEDALLION_ASSIGN_OR_RETURN(auto dag, orchestrate::BuildDag(spec, registry));
+  orchestrate::TrainingSchedule schedule;
+  schedule.every_days = flags.train_every_days;
+  schedule.anchor_day = end - 1;
+  orchestrate::SetTrainingSchedule(schedule);
+  const auto backfill_started = Clock::now();
+  int failed_dates = 0;
+  for (int32_t day = first; day < end && !g_stop_demo.load(); ++day) {
+    printer.SetPhase(fmt::format("backfill {} {}/{}", ingest::FormatDate(day), day - first + 1, flags.history_days));
+    MEDALLION_ASSIGN_OR_RETURN(auto run, runner->RunDag(dag, ingest::FormatDate(day)));
+    if (!run.ok()) ++failed_dates;
+    ReportDagRun(printer, run);
+  }
+  printer.Say(fmt::format("backfill: {} dates, {} failed ({:.0f} s); runs: medallion dag status --lake {}",
+                          flags.history_days, failed_dates,
+                          std::chrono::duration<double>(Clock::now() - backfill_started).count(), lake));
+
+  // 4. Live, until stopped.
+  orchestrate::AcceleratedClock clock(end, flags.day_seconds);
+  LiveOptions live_options;
+  live_options.lake = lake;
+  live_options.today = [&clock] { return clock.Today(); };
+  live_options.first_dag_day = end;
+  live_options.on_dag_run = [&printer](const orchestrate::DagRunOutcome& run) { ReportDagRun(printer, run); };
+  LivePipeline live(live_options, *runner, dag);
+  if (!g_stop_demo.load() && !TimeIsUp(flags, started)) live.Start();
+  const double rate = clock.WallRate(static_cast<double>(std::max<int64_t>(feed->events_per_day(), 1)));
+  const auto live_started = Clock::now();
+  int64_t live_sent = 0;
+  Status feed_status;
+  while (!g_stop_demo.load() && !TimeIsUp(flags, started) && feed_status.ok()) {
+    printer.SetPhase(fmt::format("live {} (day {})", ingest::FormatDate(clock.Today()),
+                                 clock.Today() - end + 1));
+    const double elapsed = std::chrono::duration<double>(Clock::now() - live_started).count();
+    const auto due = static_cast<int64_t>(elapsed * rate);
+    while (live_sent < due && feed_status.ok() && !g_stop_demo.load()) {
+      feed_status = feed->SendLive(clock.NowMillis(), g_stop_demo);
+      ++live_sent;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+
+  // Shutdown: flush the producer, let ingest commit what it holds, stop.
+  printer.SetPhase("stopping");
+  Status st = feed_status;
+  if (auto flushed = feed->Flush(); st.ok()) st = flushed;
+  if (!g_stop_demo.load()) (void)WaitForBronze(*status, *feed, std::chrono::seconds(30));
+  live.Stop();
+  for (auto& worker : workers) {
+    if (auto stopped = worker->Stop(); st.ok()) st = stopped;
+  }
+  server.Stop();
+  printer.Finish();
+  return st;
+}
+
+}  // namespace
+
+void AddDemoCommands(CLI::App& app, CommandContext& ctx) {
+  auto flags = std::make_shared<DemoFlags>();
+  auto* cmd = app.add_subcommand(
+      "demo", "The whole pipeline in one process: embedded Kafka, history, daily DAG backfill, then live with the API");
+  cmd->add_option("--lake", flags->lake, "Lake root: a directory or s3://bucket/prefix")->capture_default_str();
+  cmd->add_option("--history-days", flags->history_days, "Days of past events to generate first")
+      ->capture_default_str();
+  cmd->add_option("--day-seconds", flags->day_seconds, "Live: wall seconds per simulated day")->capture_default_str();
+  cmd->add_option("--duration", flags->duration,
+                  "Stop after this many seconds from the start, once the history is backfilled (0: until Ctrl-C)")
+      ->capture_default_str();
+  cmd->add_option("--port", flags->port, "API and dashboard port (0 or 'free': any free port)")->capture_default_str();
+  cmd->add_option("--bind", flags->bind, "API and dashboard address")->capture_default_str();
+  cmd->add_option("--kafka", flags->kafka, "host:port of a real Kafka cluster instead of the embedded one");
+  cmd->add_option("--static-dir", flags->static_dir, "Dashboard files (default: web/dist of the checkout)");
+  cmd->add_option("--runs-dir", flags->runs_dir, "Local run history (default <lake>/_runs)");
+  cmd->add_option("--train-every-days", flags->train_every_days,
+                  "Train every N days of the backfill and live phase, counted back from the last history day")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--products", flags->feed.products, "Products in the catalogue")->capture_default_str();
+  cmd->add_option("--daily-units", flags->feed.daily_units, "Rough units sold per day over all products")
+      ->capture_default_str();
+  cmd->add_option("--seed", flags->feed.seed, "Generator seed")->capture_default_str();
+  cmd->callback([flags, &ctx] { ctx.run = [flags, &ctx] { return Guarded([&] { return RunDemo(*flags, ctx); })(); }; });
+}
+
+}  // namespace medallion::cli
