@@ -54,5 +54,8 @@ bench-freshness: build
 bench-serve: build
 	.venv/bin/python bench/serve.py --bin build/medallion
 
+bench-train: build
+	.venv/bin/python bench/train.py --bin build/medallion
+
 clean:
 	rm -rf build
