@@ -34,15 +34,13 @@
 #include "medallion/cli/demo_ingest.h"
 #include "medallion/cli/demo_live.h"
 #include "medallion/cli/demo_status.h"
-#include "medallion/cli/demo_lake.h"
 #include "medallion/ingest/calendar.h"
 #include "medallion/ingest/embedded_cluster.h"
 #include "medallion/orchestrate/accelerated_clock.h"
 #include "medallion/orchestrate/daily_tasks.h"
 #include "medallion/orchestrate/dag_catalog.h"
-#include "medallion/orchestrate/lake_layout.h"
-#include "medallion/serve/api.h"
-#include "medallion/serve/http_server.h"
+#include "medallion/ingest/demand_truth.h"
+#include "medallion/serve/api_server.h"
 
 namespace medallion::cli {
 
@@ -225,16 +223,14 @@ Status RunDemo(DemoFlags flags, const CommandContext& ctx) {
   }
 
   // The API first, so /health answers while the history loads.
-  serve::ApiOptions api;
-  api.static_dir = flags.static_dir.empty() ? orchestrate::FindCheckoutDirectory("web/dist") : flags.static_dir;
-  MEDALLION_ASSIGN_OR_RETURN(auto router, serve::BuildApiRouter(api));
-  serve::ServerOptions server_options;
-  server_options.bind = flags.bind;
-  server_options.port = port;
-  server_options.threads = 2;
-  serve::HttpServer server(server_options, router);
-  MEDALLION_RETURN_IF_ERROR(server.Start());
-  PrintWelcome(flags, lake, bootstrap, server.port(), !api.static_dir.empty());
+  serve::ServeOptions serve_options;
+  serve_options.lake_uri = lake;
+  serve_options.bind = flags.bind;
+  serve_options.port = port;
+  serve_options.threads = 2;
+  serve_options.static_dir = flags.static_dir.empty() ? serve::DefaultStaticDir() : flags.static_dir;
+  MEDALLION_ASSIGN_OR_RETURN(auto server, serve::StartApiServer(serve_options));
+  PrintWelcome(flags, lake, bootstrap, server->port(), !serve_options.static_dir.empty());
 
   std::vector<std::unique_ptr<IngestWorker>> workers;
   for (const char* topic : {"orders", "ticks"}) {
@@ -242,7 +238,8 @@ Status RunDemo(DemoFlags flags, const CommandContext& ctx) {
     workers.push_back(std::move(worker));
   }
   MEDALLION_ASSIGN_OR_RETURN(auto status,
-                             DemoStatus::Open(lake, bootstrap, kIngestGroup, {"orders", "ticks"}, ChampionProbe(lake)));
+                             DemoStatus::Open(lake, bootstrap, kIngestGroup, {"orders", "ticks"},
+                                              [&server] { return server->champion_version(); }));
   StatusPrinter printer(*status);
   Ticker ticker(std::chrono::seconds(2), [&] { printer.Tick(); });
 
@@ -260,7 +257,8 @@ Status RunDemo(DemoFlags flags, const CommandContext& ctx) {
     MEDALLION_RETURN_IF_ERROR(feed->SendDay(day, g_stop_demo));
   }
   MEDALLION_RETURN_IF_ERROR(feed->Flush());
-  MEDALLION_RETURN_IF_ERROR(WriteDemandTruth(lake, feed->demand(), first, end + 366));
+  // A year past the history: the live phase's simulated days have truth too.
+  MEDALLION_RETURN_IF_ERROR(ingest::WriteDemandTruth(lake, feed->demand(), first, end + 366).status());
   printer.SetPhase("history: waiting for ingest");
   MEDALLION_RETURN_IF_ERROR(WaitForBronze(*status, *feed, std::chrono::seconds(300)));
   printer.Say(fmt::format("history: {} days, {} events in Bronze ({:.0f} s)", flags.history_days,
@@ -325,7 +323,7 @@ Status RunDemo(DemoFlags flags, const CommandContext& ctx) {
   for (auto& worker : workers) {
     if (auto stopped = worker->Stop(); st.ok()) st = stopped;
   }
-  server.Stop();
+  server->Stop();
   printer.Finish();
   return st;
 }

@@ -11,8 +11,7 @@
 #include "medallion/orchestrate/http_probe.h"
 #include "medallion/orchestrate/lake_layout.h"
 #include "medallion/orchestrate/sensor.h"
-#include "medallion/serve/api.h"
-#include "medallion/serve/http_server.h"
+#include "medallion/serve/api_server.h"
 
 namespace medallion::orchestrate {
 
@@ -49,18 +48,15 @@ Status Expect2xx(const TaskContext& ctx, const std::string& url) {
 
 Status RunApiSmokeTest(const TaskContext& ctx) {
   MEDALLION_ASSIGN_OR_RETURN(std::string product, ProductOfTheDay(ctx));
-  serve::ApiOptions api;
-  MEDALLION_ASSIGN_OR_RETURN(auto router, serve::BuildApiRouter(std::move(api)));
-  serve::ServerOptions options;
+  serve::ServeOptions options;
+  options.lake_uri = ctx.lake_root;
   options.bind = "127.0.0.1";
   options.port = 0;
   options.threads = 1;
-  serve::HttpServer server(options, router);
-  MEDALLION_RETURN_IF_ERROR(server.Start());
-  const std::string base = fmt::format("http://127.0.0.1:{}", server.port());
-  Status st = Expect2xx(ctx, base + "/health");
-  if (st.ok()) st = Expect2xx(ctx, fmt::format("{}/api/v1/forecast?product_id={}", base, product));
-  server.Stop();
+  MEDALLION_ASSIGN_OR_RETURN(auto server, serve::StartApiServer(options));
+  Status st = Expect2xx(ctx, server->url() + "/health");
+  if (st.ok()) st = Expect2xx(ctx, fmt::format("{}/api/v1/forecast?product_id={}", server->url(), product));
+  server->Stop();
   return st;
 }
 

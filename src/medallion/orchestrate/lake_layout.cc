@@ -43,12 +43,4 @@ Result<std::string> FindQualitySuite(const std::string& entity) {
                                       fmt::join(tried, ", ")));
 }
 
-std::string FindCheckoutDirectory(const std::string& relative) {
-  for (const auto& path : Candidates(relative)) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) return std::filesystem::absolute(path, ec).lexically_normal().string();
-  }
-  return "";
-}
-
 }  // namespace medallion::orchestrate

@@ -24,8 +24,4 @@ inline constexpr char kDemandForecast[] = "gold/demand_forecast";
 // lists every place tried.
 Result<std::string> FindQualitySuite(const std::string& entity);
 
-// A directory of the checkout ("web/dist"), looked up like the suites
-// (./<relative>, then beside the binary's checkout); "" when absent.
-std::string FindCheckoutDirectory(const std::string& relative);
-
 }  // namespace medallion::orchestrate
