@@ -17,6 +17,7 @@
 
 #include "medallion/common/arrow_compute.h"
 #include "medallion/common/arrow_status.h"
+#include "medallion/delta/dictionary_choice.h"
 #include "medallion/delta/partition.h"
 #include "medallion/delta/schema.h"
 #include "medallion/delta/stats.h"
@@ -55,9 +56,17 @@ int64_t ApproxBytesPerRow(const arrow::Table& t) {
   return std::max<int64_t>(1, bytes / t.num_rows());
 }
 
+// Positions in `table` of the fields of `subset`.
+std::vector<int> FieldIndices(const arrow::Table& table, const arrow::Schema& subset) {
+  std::vector<int> indices;
+  for (const auto& field : subset.fields()) indices.push_back(table.schema()->GetFieldIndex(field->name()));
+  return indices;
+}
+
 Result<AddFile> WriteOneFile(storage::ObjectStore& store, const std::shared_ptr<arrow::Table>& rows,
                              const std::string& relative_path, const PartitionValues& values,
-                             const DataWriterOptions& options, arrow::Compression::type codec) {
+                             const DataWriterOptions& options, arrow::Compression::type codec,
+                             const std::vector<std::string>& plain_columns) {
   auto fs = store.arrow_filesystem();
   const std::string target = store.ArrowPath(relative_path);
   if (fs->type_name() == "local") {
@@ -65,15 +74,16 @@ Result<AddFile> WriteOneFile(storage::ObjectStore& store, const std::shared_ptr<
     MEDALLION_RETURN_IF_ARROW_ERROR(fs->CreateDir(target.substr(0, target.rfind('/')), /*recursive=*/true));
   }
   MEDALLION_ASSIGN_OR_RETURN_ARROW(auto out, fs->OpenOutputStream(target));
-  auto props = parquet::WriterProperties::Builder()
-                   .compression(codec)
-                   ->max_row_group_length(options.max_row_group_rows)
-                   ->created_by("medallion 0.1.0")
-                   ->build();
+  parquet::WriterProperties::Builder builder;
+  builder.compression(codec)->max_row_group_length(options.max_row_group_rows)->created_by("medallion 0.1.0");
+  for (const auto& column : plain_columns) builder.disable_dictionary(column);
+  auto props = builder.build();
   auto arrow_props = parquet::ArrowWriterProperties::Builder().coerce_timestamps(arrow::TimeUnit::MICRO)->build();
-  MEDALLION_RETURN_IF_ARROW_ERROR(
-      parquet::arrow::WriteTable(*rows, arrow::default_memory_pool(), out, options.max_row_group_rows, props,
-                                 arrow_props));
+  MEDALLION_ASSIGN_OR_RETURN_ARROW(
+      auto writer, parquet::arrow::FileWriter::Open(*rows->schema(), arrow::default_memory_pool(), out, props,
+                                                    arrow_props));
+  MEDALLION_RETURN_IF_ARROW_ERROR(writer->WriteTable(*rows, options.max_row_group_rows));
+  MEDALLION_RETURN_IF_ARROW_ERROR(writer->Close());
   MEDALLION_ASSIGN_OR_RETURN_ARROW(int64_t size, out->Tell());
   MEDALLION_RETURN_IF_ARROW_ERROR(out->Close());
   AddFile add;
@@ -82,9 +92,25 @@ Result<AddFile> WriteOneFile(storage::ObjectStore& store, const std::shared_ptr<
   add.size = size;
   add.modification_time = NowMillis();
   add.data_change = options.data_change;
-  MEDALLION_ASSIGN_OR_RETURN(std::string stats, ComputeStatsJson(*rows, options.max_indexed_columns));
+  MEDALLION_ASSIGN_OR_RETURN(std::string stats,
+                             StatsJsonFromParquetFooter(*rows, *writer->metadata(), options.max_indexed_columns));
   add.stats = std::move(stats);
   return add;
+}
+
+// Decided once per write from the first rows of the largest partition, so
+// every file of one write is encoded alike.
+Result<std::vector<std::string>> ChooseColumnsWithoutDictionary(const PartitionPlan& plan, int64_t rows_per_file,
+                                                                const DataWriterOptions& options) {
+  constexpr int64_t kSampleRows = 1 << 16;
+  size_t largest = 0;
+  for (size_t g = 1; g < plan.num_groups(); ++g) {
+    if (plan.num_rows(g) > plan.num_rows(largest)) largest = g;
+  }
+  const int64_t file_rows = std::min(plan.num_rows(largest), rows_per_file);
+  MEDALLION_ASSIGN_OR_RETURN(auto sample, plan.Gather(largest, 0, std::min(kSampleRows, file_rows)));
+  return ColumnsWithoutDictionary(*sample, std::min(file_rows, options.max_row_group_rows),
+                                  parquet::default_writer_properties()->dictionary_pagesize_limit());
 }
 
 }  // namespace
@@ -138,36 +164,40 @@ Result<std::vector<AddFile>> WriteDataFiles(storage::ObjectStore& store, const s
   MEDALLION_ASSIGN_OR_RETURN(auto codec, CompressionFromName(options.compression));
   std::vector<AddFile> adds;
   if (data->num_rows() == 0) return adds;
-  MEDALLION_ASSIGN_OR_RETURN(auto slices, SplitByPartition(data, partition_columns));
+  MEDALLION_ASSIGN_OR_RETURN(auto plan,
+                             PartitionPlan::Make(data, partition_columns, /*drop_partition_columns=*/true));
   // Plan every file first (names and row ranges fixed up front, so the
-  // result does not depend on which file finishes first), then write them.
+  // result does not depend on which file finishes first); each file's rows
+  // are gathered only when a worker picks it up, and freed once written.
   struct FileJob {
-    std::shared_ptr<arrow::Table> rows;
+    size_t group;
+    int64_t offset;
+    int64_t length;
     std::string path;
-    const PartitionValues* values;
   };
   std::vector<FileJob> jobs;
-  for (auto& slice : slices) {
-    std::shared_ptr<arrow::Table> rows = slice.rows;
-    for (const auto& column : partition_columns) {
-      int index = rows->schema()->GetFieldIndex(column);
-      MEDALLION_ASSIGN_OR_RETURN_ARROW(rows, rows->RemoveColumn(index));
-    }
-    const std::string dir = PartitionDirectory(partition_columns, slice.values);
-    const int64_t rows_per_file =
-        std::max<int64_t>(1, options.target_file_size_bytes / ApproxBytesPerRow(*rows));
-    for (int64_t offset = 0; offset < rows->num_rows(); offset += rows_per_file) {
+  MEDALLION_ASSIGN_OR_RETURN_ARROW(auto stored, data->SelectColumns(FieldIndices(*data, *plan.schema())));
+  const int64_t rows_per_file = std::max<int64_t>(1, options.target_file_size_bytes / ApproxBytesPerRow(*stored));
+  for (size_t g = 0; g < plan.num_groups(); ++g) {
+    const std::string dir = PartitionDirectory(partition_columns, plan.values(g));
+    for (int64_t offset = 0; offset < plan.num_rows(g); offset += rows_per_file) {
       std::string name = fmt::format("part-{:05d}-{}-c000{}", jobs.size(), NewUuid(), FileSuffix(options.compression));
-      jobs.push_back({rows->Slice(offset, rows_per_file), dir.empty() ? name : dir + "/" + name, &slice.values});
+      jobs.push_back({g, offset, std::min(rows_per_file, plan.num_rows(g) - offset),
+                      dir.empty() ? name : dir + "/" + name});
     }
   }
+  MEDALLION_ASSIGN_OR_RETURN(auto plain_columns, ChooseColumnsWithoutDictionary(plan, rows_per_file, options));
   // Files are independent (own rows, own stats, own output stream), so they
-  // are encoded in parallel: Parquet encoding and compression are CPU-bound.
+  // are gathered and encoded in parallel: both are CPU-bound.
   std::vector<std::optional<Result<AddFile>>> written(jobs.size());
   std::atomic<size_t> next{0};
+  auto write_job = [&](const FileJob& job) -> Result<AddFile> {
+    MEDALLION_ASSIGN_OR_RETURN(auto rows, plan.Gather(job.group, job.offset, job.length));
+    return WriteOneFile(store, rows, job.path, plan.values(job.group), options, codec, plain_columns);
+  };
   auto worker = [&] {
     for (size_t i = next++; i < jobs.size(); i = next++) {
-      written[i] = WriteOneFile(store, jobs[i].rows, jobs[i].path, *jobs[i].values, options, codec);
+      written[i] = write_job(jobs[i]);
       if (!written[i]->ok()) next = jobs.size();  // stop handing out work
     }
   };

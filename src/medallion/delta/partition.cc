@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <unordered_map>
 #include <vector>
 
@@ -104,115 +105,154 @@ std::string PartitionDirectory(const std::vector<std::string>& columns, const Pa
   return dir;
 }
 
-Result<std::vector<PartitionSlice>> SplitByPartition(const std::shared_ptr<arrow::Table>& table,
-                                                     const std::vector<std::string>& columns) {
+Result<PartitionPlan> PartitionPlan::Make(const std::shared_ptr<arrow::Table>& table,
+                                          const std::vector<std::string>& columns,
+                                          bool drop_partition_columns) {
   MEDALLION_RETURN_IF_ERROR(EnsureArrowComputeReady());
-  if (columns.empty()) return std::vector<PartitionSlice>{PartitionSlice{{}, table}};
-  const int64_t num_rows = table->num_rows();
-  // Dictionary-encode each partition column, then group rows by the tuple of
-  // codes: one pass, no per-row string formatting.
-  std::vector<std::shared_ptr<arrow::Int32Array>> codes;
-  std::vector<std::shared_ptr<arrow::Array>> dictionaries;
-  std::vector<int64_t> strides;
-  int64_t stride = 1;
-  for (const auto& name : columns) {
-    auto column = table->GetColumnByName(name);
-    if (!column) return Status::InvalidArgument(fmt::format("partition column '{}' is missing from the data", name));
-    MEDALLION_ASSIGN_OR_RETURN_ARROW(auto combined, arrow::Concatenate(column->chunks()));
-    MEDALLION_ASSIGN_OR_RETURN_ARROW(arrow::Datum encoded, arrow::compute::DictionaryEncode(combined));
-    auto dict_array = std::static_pointer_cast<arrow::DictionaryArray>(encoded.make_array());
-    MEDALLION_ASSIGN_OR_RETURN_ARROW(auto indices, arrow::compute::Cast(*dict_array->indices(), arrow::int32()));
-    codes.push_back(std::static_pointer_cast<arrow::Int32Array>(indices));
-    dictionaries.push_back(dict_array->dictionary());
-    strides.push_back(stride);
-    stride *= dict_array->dictionary()->length() + 1;  // +1: null gets its own code
-  }
-  // Group ordinal of every row, groups numbered in first-seen order so the
-  // output is stable. Small key spaces (the usual: one date column) use a
-  // flat table instead of hashing every row.
-  constexpr int64_t kMaxDenseKeys = 1 << 20;
-  std::vector<int32_t> dense;
-  if (stride <= kMaxDenseKeys) dense.assign(static_cast<size_t>(stride), -1);
-  std::unordered_map<int64_t, int32_t> sparse;
-  std::vector<int64_t> first_rows;  // per group: the row its values come from
-  std::vector<int32_t> group_of_row(static_cast<size_t>(num_rows));
-  for (int64_t row = 0; row < num_rows; ++row) {
-    int64_t key = 0;
-    for (size_t c = 0; c < codes.size(); ++c) {
-      int64_t code = codes[c]->IsNull(row) ? dictionaries[c]->length() : codes[c]->Value(row);
-      key += code * strides[c];
-    }
-    int32_t* slot;
-    if (!dense.empty()) {
-      slot = &dense[static_cast<size_t>(key)];
-    } else {
-      slot = &sparse.try_emplace(key, -1).first->second;
-    }
-    if (*slot < 0) {
-      *slot = static_cast<int32_t>(first_rows.size());
-      first_rows.push_back(row);
-    }
-    group_of_row[static_cast<size_t>(row)] = *slot;
-  }
-  const size_t num_groups = first_rows.size();
-  std::vector<PartitionSlice> slices(num_groups);
-  for (size_t g = 0; g < num_groups; ++g) {
-    const int64_t first = first_rows[g];
-    for (size_t c = 0; c < columns.size(); ++c) {
-      if (codes[c]->IsNull(first)) {
-        slices[g].values[columns[c]] = std::nullopt;
-      } else {
-        MEDALLION_ASSIGN_OR_RETURN_ARROW(auto scalar, dictionaries[c]->GetScalar(codes[c]->Value(first)));
-        MEDALLION_ASSIGN_OR_RETURN(slices[g].values[columns[c]], PartitionValueToString(*scalar));
-      }
+  PartitionPlan plan;
+  std::shared_ptr<arrow::Table> gathered = table;
+  if (drop_partition_columns) {
+    for (const auto& name : columns) {
+      int index = gathered->schema()->GetFieldIndex(name);
+      if (index < 0) return Status::InvalidArgument(fmt::format("partition column '{}' is missing from the data", name));
+      MEDALLION_ASSIGN_OR_RETURN_ARROW(gathered, gathered->RemoveColumn(index));
     }
   }
-  if (num_groups == 1) {
-    slices[0].rows = table;
-    return slices;
-  }
-  // Gather batch by batch (a counting sort of each batch's rows by group):
-  // Take over a chunked table would concatenate every column's chunks once
-  // per partition, copying the whole input as many times as there are
-  // partitions. Each partition becomes a table of per-batch pieces.
-  std::vector<arrow::RecordBatchVector> pieces(num_groups);
-  arrow::TableBatchReader batches(*table);
-  std::vector<int64_t> counts(num_groups), offsets(num_groups);
-  std::vector<int64_t> indices;
-  int64_t batch_start = 0;
+  plan.schema_ = gathered->schema();
+  arrow::TableBatchReader reader(*gathered);
+  reader.set_chunksize(std::numeric_limits<int32_t>::max());  // row numbers fit order_'s int32
   while (true) {
     std::shared_ptr<arrow::RecordBatch> batch;
-    MEDALLION_RETURN_IF_ARROW_ERROR(batches.ReadNext(&batch));
+    MEDALLION_RETURN_IF_ARROW_ERROR(reader.ReadNext(&batch));
     if (!batch) break;
-    const int64_t batch_rows = batch->num_rows();
-    std::fill(counts.begin(), counts.end(), 0);
-    for (int64_t i = 0; i < batch_rows; ++i) ++counts[group_of_row[static_cast<size_t>(batch_start + i)]];
-    int64_t running = 0;
-    for (size_t g = 0; g < num_groups; ++g) {
-      offsets[g] = running;
-      running += counts[g];
+    plan.batches_.push_back(std::move(batch));
+  }
+  const int64_t num_rows = table->num_rows();
+  if (num_rows == 0) {
+    if (columns.empty()) plan.groups_.resize(1);
+    return plan;
+  }
+  // Group ordinal of every row, and the row each group's values come from.
+  std::vector<int32_t> group_of_row(static_cast<size_t>(num_rows), 0);
+  std::vector<int64_t> first_rows = {0};
+  if (!columns.empty()) {
+    // Dictionary-encode each partition column, then group rows by the tuple
+    // of codes: one pass, no per-row string formatting.
+    std::vector<std::shared_ptr<arrow::Int32Array>> codes;
+    std::vector<std::shared_ptr<arrow::Array>> dictionaries;
+    std::vector<int64_t> strides;
+    int64_t stride = 1;
+    for (const auto& name : columns) {
+      auto column = table->GetColumnByName(name);
+      if (!column) return Status::InvalidArgument(fmt::format("partition column '{}' is missing from the data", name));
+      MEDALLION_ASSIGN_OR_RETURN_ARROW(auto combined, arrow::Concatenate(column->chunks()));
+      MEDALLION_ASSIGN_OR_RETURN_ARROW(arrow::Datum encoded, arrow::compute::DictionaryEncode(combined));
+      auto dict_array = std::static_pointer_cast<arrow::DictionaryArray>(encoded.make_array());
+      MEDALLION_ASSIGN_OR_RETURN_ARROW(auto indices, arrow::compute::Cast(*dict_array->indices(), arrow::int32()));
+      codes.push_back(std::static_pointer_cast<arrow::Int32Array>(indices));
+      dictionaries.push_back(dict_array->dictionary());
+      strides.push_back(stride);
+      stride *= dict_array->dictionary()->length() + 1;  // +1: null gets its own code
     }
-    indices.resize(static_cast<size_t>(batch_rows));
-    std::vector<int64_t> fill = offsets;
+    // Small key spaces (the usual: one date column) use a flat table
+    // instead of hashing every row.
+    constexpr int64_t kMaxDenseKeys = 1 << 20;
+    std::vector<int32_t> dense;
+    if (stride <= kMaxDenseKeys) dense.assign(static_cast<size_t>(stride), -1);
+    std::unordered_map<int64_t, int32_t> sparse;
+    first_rows.clear();
+    for (int64_t row = 0; row < num_rows; ++row) {
+      int64_t key = 0;
+      for (size_t c = 0; c < codes.size(); ++c) {
+        int64_t code = codes[c]->IsNull(row) ? dictionaries[c]->length() : codes[c]->Value(row);
+        key += code * strides[c];
+      }
+      int32_t* slot = dense.empty() ? &sparse.try_emplace(key, -1).first->second : &dense[static_cast<size_t>(key)];
+      if (*slot < 0) {
+        *slot = static_cast<int32_t>(first_rows.size());
+        first_rows.push_back(row);
+      }
+      group_of_row[static_cast<size_t>(row)] = *slot;
+    }
+    plan.groups_.resize(first_rows.size());
+    for (size_t g = 0; g < first_rows.size(); ++g) {
+      const int64_t first = first_rows[g];
+      for (size_t c = 0; c < columns.size(); ++c) {
+        if (codes[c]->IsNull(first)) {
+          plan.groups_[g].values[columns[c]] = std::nullopt;
+        } else {
+          MEDALLION_ASSIGN_OR_RETURN_ARROW(auto scalar, dictionaries[c]->GetScalar(codes[c]->Value(first)));
+          MEDALLION_ASSIGN_OR_RETURN(plan.groups_[g].values[columns[c]], PartitionValueToString(*scalar));
+        }
+      }
+    }
+  } else {
+    plan.groups_.resize(1);
+  }
+  // A counting sort of each batch's rows by group: order_ lists every
+  // batch's row numbers group by group, in input order within a group.
+  const size_t num_groups = plan.groups_.size();
+  plan.order_.resize(static_cast<size_t>(num_rows));
+  std::vector<int64_t> fill(num_groups);
+  int64_t batch_start = 0;
+  for (size_t b = 0; b < plan.batches_.size(); ++b) {
+    const int64_t batch_rows = plan.batches_[b]->num_rows();
+    const int32_t* groups = group_of_row.data() + batch_start;
+    std::fill(fill.begin(), fill.end(), 0);
+    for (int64_t i = 0; i < batch_rows; ++i) ++fill[static_cast<size_t>(groups[i])];
+    int64_t running = batch_start;
+    for (size_t g = 0; g < num_groups; ++g) {
+      const int64_t count = fill[g];
+      if (count > 0) {
+        plan.groups_[g].pieces.push_back(Piece{b, running, count});
+        plan.groups_[g].num_rows += count;
+      }
+      fill[g] = running;
+      running += count;
+    }
     for (int64_t i = 0; i < batch_rows; ++i) {
-      indices[static_cast<size_t>(fill[group_of_row[static_cast<size_t>(batch_start + i)]]++)] = i;
-    }
-    // `indices` is the batch's rows ordered by group: one Take of the whole
-    // batch, then each group is a zero-copy slice of the result (one kernel
-    // call and one allocation per column, however many partitions).
-    std::shared_ptr<arrow::RecordBatch> grouped = batch;
-    if (std::find(counts.begin(), counts.end(), batch_rows) == counts.end()) {
-      arrow::Int64Array order(batch_rows, arrow::Buffer::Wrap(indices.data(), indices.size()));
-      MEDALLION_ASSIGN_OR_RETURN_ARROW(arrow::Datum taken, arrow::compute::Take(batch, order));
-      grouped = taken.record_batch();
-    }
-    for (size_t g = 0; g < num_groups; ++g) {
-      if (counts[g] > 0) pieces[g].push_back(grouped->Slice(offsets[g], counts[g]));
+      plan.order_[static_cast<size_t>(fill[static_cast<size_t>(groups[i])]++)] = static_cast<int32_t>(i);
     }
     batch_start += batch_rows;
   }
-  for (size_t g = 0; g < num_groups; ++g) {
-    MEDALLION_ASSIGN_OR_RETURN_ARROW(slices[g].rows, arrow::Table::FromRecordBatches(table->schema(), pieces[g]));
+  return plan;
+}
+
+Result<std::shared_ptr<arrow::Table>> PartitionPlan::Gather(size_t group, int64_t offset, int64_t length) const {
+  arrow::RecordBatchVector parts;
+  int64_t skip = offset;
+  int64_t wanted = length;
+  for (const Piece& piece : groups_[group].pieces) {
+    if (wanted <= 0) break;
+    if (skip >= piece.count) {
+      skip -= piece.count;
+      continue;
+    }
+    const int64_t count = std::min(piece.count - skip, wanted);
+    const int32_t* rows = order_.data() + piece.start + skip;
+    skip = 0;
+    wanted -= count;
+    const auto& batch = batches_[piece.batch];
+    if (rows[count - 1] - rows[0] == count - 1) {
+      // Row numbers increase within a piece, so this run is consecutive.
+      parts.push_back(batch->Slice(rows[0], count));
+      continue;
+    }
+    arrow::Int32Array indices(count, arrow::Buffer::Wrap(rows, count));
+    MEDALLION_ASSIGN_OR_RETURN_ARROW(arrow::Datum taken, arrow::compute::Take(batch, indices));
+    parts.push_back(taken.record_batch());
+  }
+  MEDALLION_ASSIGN_OR_RETURN_ARROW(auto rows, arrow::Table::FromRecordBatches(schema_, parts));
+  return rows;
+}
+
+Result<std::vector<PartitionSlice>> SplitByPartition(const std::shared_ptr<arrow::Table>& table,
+                                                     const std::vector<std::string>& columns) {
+  MEDALLION_ASSIGN_OR_RETURN(auto plan, PartitionPlan::Make(table, columns));
+  std::vector<PartitionSlice> slices(plan.num_groups());
+  for (size_t g = 0; g < plan.num_groups(); ++g) {
+    slices[g].values = plan.values(g);
+    MEDALLION_ASSIGN_OR_RETURN(slices[g].rows, plan.Gather(g, 0, plan.num_rows(g)));
   }
   return slices;
 }
