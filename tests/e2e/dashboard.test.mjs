@@ -11,7 +11,9 @@
 // docs/screenshots/ (Overview in light and dark) for the README.
 //
 // Run: node --test tests/e2e/   (scripts/test e2e; MEDALLION_BIN picks the binary,
-// MEDALLION_E2E_KEEP=1 keeps the work directory with the lake and logs).
+// MEDALLION_E2E_KEEP=1 keeps the work directory with the lake and logs,
+// MEDALLION_E2E_URL=http://127.0.0.1:8080 checks an already running demo instead
+// of starting one).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,15 +32,21 @@ const SETTLE_MS = 1200;
 describe('dashboard', { timeout: 300000 }, () => {
   let workDir;
   let demo;
+  let url;
   let browser;
   let page;
   let failed = false;
   const consoleErrors = [];
 
   before(async () => {
-    const medallion = medallionBinary();
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medallion-e2e-'));
-    demo = await startDemo(medallion, workDir);
+    if (process.env.MEDALLION_E2E_URL) {
+      url = process.env.MEDALLION_E2E_URL.replace(/\/$/, '');
+    } else {
+      const medallion = medallionBinary();
+      workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medallion-e2e-'));
+      demo = await startDemo(medallion, workDir);
+      url = demo.url;
+    }
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light' });
     page = await context.newPage();
@@ -56,18 +64,19 @@ describe('dashboard', { timeout: 300000 }, () => {
     else if (workDir) console.log(`e2e work directory kept: ${workDir}`);
   });
 
-  // Opens a page through the nav bar (the first one by URL) and waits for a
-  // refresh of it to complete.
+  // Opens a page through the nav bar (the first one by URL) and waits for
+  // its first refresh to complete.
   async function open(id) {
-    const before = page.url().startsWith('http') ? await page.evaluate(() => window.medallionRefreshCount()) : 0;
-    if (!page.url().startsWith('http')) await page.goto(`${demo.url}/#/${id}`);
+    if (!page.url().startsWith('http')) await page.goto(`${url}/#/${id}`);
     else await page.click(`#nav a[data-page="${id}"]`);
     await page.waitForFunction(
-      ([pageId, count]) => window.location.hash === `#/${pageId}` && window.medallionRefreshCount && window.medallionRefreshCount() > count,
-      [id, before],
+      (pageId) => window.medallionState && window.medallionState().page === pageId && window.medallionState().refreshes >= 1,
+      id,
       { timeout: 20000 },
     );
   }
+
+  const refreshes = () => page.evaluate(() => window.medallionState().refreshes);
 
   function assertNoConsoleErrors() {
     assert.deepEqual(consoleErrors, [], `browser console errors:\n${consoleErrors.join('\n')}`);
@@ -101,7 +110,7 @@ describe('dashboard', { timeout: 300000 }, () => {
     await open('overview');
     const read = () => page.textContent('[data-metric="bronze-rows"]');
     const bronzeBefore = await read();
-    const refreshesBefore = await page.evaluate(() => window.medallionRefreshCount());
+    const refreshesBefore = await refreshes();
     await page.evaluate(() => {
       window.e2eSamePage = true;
     });
@@ -111,7 +120,7 @@ describe('dashboard', { timeout: 300000 }, () => {
     }, { timeoutMs: 30000, intervalMs: 250 });
     assert.notEqual(bronzeAfter, bronzeBefore);
     assert.equal(await page.evaluate(() => window.e2eSamePage), true, 'the page was reloaded');
-    assert.ok((await page.evaluate(() => window.medallionRefreshCount())) > refreshesBefore);
+    assert.ok((await refreshes()) > refreshesBefore);
     assertNoConsoleErrors();
   }));
 

@@ -23,7 +23,7 @@ const themeButton = document.getElementById('theme-toggle');
 
 let active = null; // { page, view }
 let refreshing = null;
-let refreshCount = 0;
+let refreshCount = 0; // completed refreshes of the page on screen
 
 function pageFromHash() {
   const id = window.location.hash.replace(/^#\/?/, '');
@@ -93,6 +93,7 @@ function route() {
   }
   if (active && active.page === page) return;
   disposeAllPanels();
+  refreshCount = 0;
   pageRoot.replaceChildren();
   pageRoot.className = `page page-${page.id}`;
   document.title = `${page.title} · medallion`;
@@ -117,7 +118,7 @@ setInterval(() => {
 }, REFRESH_MS);
 route();
 
-// For the browser tests (tests/e2e): what each chart drew and how many
-// refreshes have completed.
+// For the browser tests (tests/e2e): what each chart drew, and which page
+// is on screen with how many of its refreshes have completed.
 window.medallionCharts = describePanels;
-window.medallionRefreshCount = () => refreshCount;
+window.medallionState = () => ({ page: active ? active.page.id : null, refreshes: refreshCount });
