@@ -120,6 +120,20 @@ struct BronzeBatchBuilder::Builders {
 BronzeBatchBuilder::BronzeBatchBuilder() : b_(std::make_unique<Builders>()) {}
 BronzeBatchBuilder::~BronzeBatchBuilder() = default;
 
+Status BronzeBatchBuilder::Reserve(int64_t rows, int64_t key_bytes, int64_t value_bytes) {
+  auto& c = b_->coords;
+  MEDALLION_RETURN_IF_ARROW_ERROR(c.topic.Reserve(rows));
+  MEDALLION_RETURN_IF_ARROW_ERROR(c.partition.Reserve(rows));
+  MEDALLION_RETURN_IF_ARROW_ERROR(c.offset.Reserve(rows));
+  MEDALLION_RETURN_IF_ARROW_ERROR(c.kafka_timestamp.Reserve(rows));
+  MEDALLION_RETURN_IF_ARROW_ERROR(c.key.Reserve(rows));
+  MEDALLION_RETURN_IF_ARROW_ERROR(c.key.ReserveData(key_bytes));
+  MEDALLION_RETURN_IF_ARROW_ERROR(c.headers.Reserve(rows));
+  MEDALLION_RETURN_IF_ARROW_ERROR(b_->value.Reserve(rows));
+  MEDALLION_RETURN_IF_ARROW_ERROR(b_->value.ReserveData(value_bytes));
+  return Status::OK();
+}
+
 Status BronzeBatchBuilder::Append(const RecordView& r) {
   MEDALLION_RETURN_IF_ARROW_ERROR(b_->coords.Append(r));
   if (r.value) {

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <thread>
 
 namespace medallion::ingest {
 
@@ -20,31 +21,75 @@ bool Drained(const KafkaSource& source) {
   return true;
 }
 
+// One batch being written on a thread of its own while the polling thread
+// reads and builds the next one (double buffering: reading never waits for
+// Parquet encoding or the Delta commit). At most one write is in flight, so
+// batches still commit in poll order. Only the polling thread calls these.
+class WriteInFlight {
+ public:
+  explicit WriteInFlight(BronzeSink& sink) : sink_(sink) {}
+  ~WriteInFlight() { Settle(); }
+
+  void Start(BronzeBatch batch) {
+    batch_ = std::move(batch);
+    thread_ = std::thread([this] { status_ = sink_.Write(batch_); });
+  }
+
+  // Waits for the write in flight, if any, to end.
+  void Settle() {
+    if (thread_.joinable()) {
+      thread_.join();
+      finished_ = true;
+    }
+  }
+
+  // After Settle: the batch written and how its write went, once.
+  bool TakeFinished(BronzeBatch* batch, Status* status) {
+    if (!finished_) return false;
+    finished_ = false;
+    *batch = std::move(batch_);
+    *status = std::move(status_);
+    return true;
+  }
+
+ private:
+  BronzeSink& sink_;
+  std::thread thread_;
+  BronzeBatch batch_;
+  Status status_;
+  bool finished_ = false;
+};
+
+// Clears the barrier on the way out: it refers to this loop's locals.
+struct BarrierGuard {
+  KafkaSource& source;
+  ~BarrierGuard() { source.SetRebalanceBarrier({}); }
+};
+
 }  // namespace
 
 Status RunIngestLoop(KafkaSource& source, BronzeSink& sink, const IngestLoopOptions& options,
                      const std::atomic<bool>& stop, const std::function<void(const IngestProgress&)>& progress) {
   const auto start = std::chrono::steady_clock::now();
   IngestProgress p;
-  int idle = 0;
-  while (!stop.load()) {
-    if (options.max_seconds > 0 &&
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= options.max_seconds) {
-      break;
-    }
-    MEDALLION_ASSIGN_OR_RETURN(BronzeBatch batch, source.PollBatch());
-    if (batch.empty()) {
-      if (options.until_idle && Drained(source) && ++idle >= options.idle_polls) break;
-      continue;
-    }
-    idle = 0;
-    const Status written = sink.Write(batch);
+  WriteInFlight writing(sink);
+  // A partition changes owner only once the batch in flight is committed
+  // (or rejected): the next owner resumes after what this member wrote.
+  source.SetRebalanceBarrier([&writing] { writing.Settle(); });
+  BarrierGuard clear_barrier{source};
+
+  // Accounts for the write in flight once it has ended.
+  auto finish_write = [&]() -> Status {
+    writing.Settle();
+    BronzeBatch batch;
+    Status written;
+    if (!writing.TakeFinished(&batch, &written)) return Status::OK();
     if (written.IsConflict()) {
       // Another member owns these partitions now and wrote them; ours is
-      // stale. The rebalance that told it so will reach us on the next poll.
+      // stale. The rebalance that told it so reaches us in a poll.
       ++p.conflicts;
       spdlog::warn("dropped a batch another group member already wrote: {}", written.message());
-      continue;
+      return Status::OK();
     }
     MEDALLION_RETURN_IF_ERROR(written);
     ++p.batches;
@@ -54,8 +99,27 @@ Status RunIngestLoop(KafkaSource& source, BronzeSink& sink, const IngestLoopOpti
       spdlog::warn("{}", st.message());  // monitoring only; the data is safe
     }
     if (progress) progress(p);
+    return Status::OK();
+  };
+
+  int idle = 0;
+  while (!stop.load()) {
+    if (options.max_seconds > 0 &&
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= options.max_seconds) {
+      break;
+    }
+    Result<BronzeBatch> polled = source.PollBatch();
+    // A failed write is the first error; a failed poll the second.
+    MEDALLION_RETURN_IF_ERROR(finish_write());
+    MEDALLION_RETURN_IF_ERROR(polled.status());
+    if (polled->empty()) {
+      if (options.until_idle && Drained(source) && ++idle >= options.idle_polls) break;
+      continue;
+    }
+    idle = 0;
+    writing.Start(std::move(*polled));
   }
-  return Status::OK();
+  return finish_write();
 }
 
 }  // namespace medallion::ingest

@@ -1,6 +1,12 @@
 // The loop behind `medallion ingest`: poll a batch, hand it to the Bronze
 // writer, commit Kafka offsets for monitoring, repeat. The writer is behind
 // BronzeSink so this loop is the same for Delta and for tests.
+//
+// A batch is written on a second thread while the next one is polled, so
+// reading never waits for Parquet encoding or the commit. One write at a
+// time, in poll order; a rebalance waits for the write in flight (see
+// KafkaSource::SetRebalanceBarrier), so the txn rule still sees every
+// partition's batches in order and from one owner at a time.
 #pragma once
 
 #include <atomic>
@@ -41,7 +47,9 @@ struct IngestProgress {
 };
 
 // Runs until `stop`, idle (if asked), the time limit, or an error (DataLoss
-// among them). `progress` is called after every written batch.
+// among them); the write in flight is finished before it returns.
+// `progress` is called, on the calling thread, after every written batch.
+// BronzeSink::Write is called on another thread (never two at once).
 Status RunIngestLoop(KafkaSource& source, BronzeSink& sink, const IngestLoopOptions& options,
                      const std::atomic<bool>& stop, const std::function<void(const IngestProgress&)>& progress = {});
 

@@ -182,5 +182,52 @@ TEST_F(IngestLoopTest, StaleBatchIsRejectedNotDuplicated) {
   EXPECT_EQ(source->counters().records.load(), 400);
 }
 
+// Writes slowly and notes whether its member went through a rebalance
+// while a write was in flight (the rebalance barrier must prevent that).
+class SlowSink : public BronzeSink {
+ public:
+  explicit SlowSink(MemorySink& inner) : inner_(inner) {}
+  void Watch(const KafkaSource* source) { source_ = source; }
+  Status Write(const BronzeBatch& batch) override {
+    const int64_t before = source_->counters().rebalances.load();
+    std::this_thread::sleep_for(150ms);
+    Status st = inner_.Write(batch);
+    if (source_->counters().rebalances.load() != before) rebalanced_during_write = true;
+    ++writes;
+    return st;
+  }
+  std::atomic<bool> rebalanced_during_write{false};
+  std::atomic<int> writes{0};
+
+ private:
+  MemorySink& inner_;
+  const KafkaSource* source_ = nullptr;
+};
+
+TEST_F(IngestLoopTest, ARebalanceWaitsForTheWriteInFlight) {
+  InMemoryOffsetStore store;
+  MemorySink sink(&store, "g", "orders");
+  Produce(6000);
+  std::atomic<bool> stop{false};
+  auto a = Source(&store);
+  SlowSink slow(sink);
+  slow.Watch(a.get());
+  Status sa, sb;
+  std::thread ta([&] { sa = RunIngestLoop(*a, slow, {.until_idle = true, .idle_polls = 4}, stop); });
+  // B joins while A is busy writing: A's revocation has to wait for its
+  // write, so B resumes after what A committed.
+  while (slow.writes.load() < 2) std::this_thread::sleep_for(10ms);
+  auto b = Source(&store);
+  std::thread tb([&] { sb = RunIngestLoop(*b, sink, {.until_idle = true, .idle_polls = 4}, stop); });
+  ta.join();
+  tb.join();
+  ASSERT_TRUE(sa.ok()) << sa;
+  ASSERT_TRUE(sb.ok()) << sb;
+  EXPECT_GE(a->counters().rebalances.load(), 2) << "B's join revoked and reassigned A's partitions";
+  EXPECT_FALSE(slow.rebalanced_during_write.load());
+  ASSERT_EQ(static_cast<int64_t>(sink.rows.size()), 6000) << "one member may still have been joining; rerun";
+  ExpectExactlyOnce(sink, 6000);
+}
+
 }  // namespace
 }  // namespace medallion::ingest

@@ -18,8 +18,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,6 +46,10 @@ struct KafkaSourceOptions {
   int64_t max_batch_records = 50'000;
   int64_t max_batch_bytes = int64_t{128} << 20;
   std::chrono::milliseconds max_batch_wait{1000};
+  // Return the batch as soon as every assigned partition has been read to
+  // its end instead of waiting out max_batch_wait: for --until-idle, where
+  // nothing more is expected and waiting only delays the exit.
+  bool return_at_end = false;
   size_t max_value_bytes = kDefaultMaxValueBytes;  // larger values become dead letters
   KafkaConfig extra;                               // any librdkafka setting, applied last
 };
@@ -94,6 +100,13 @@ class KafkaSource {
   // fetched are left out.
   std::vector<PartitionLag> Lag() const;
 
+  // Called on the polling thread at the start of every assignment and
+  // revocation, before a partition is released or its stored offset read.
+  // A loop that writes batches on another thread waits there for the write
+  // in flight, so a partition changes owner only once its polled records
+  // are committed (or rejected).
+  void SetRebalanceBarrier(std::function<void()> barrier) { rebalance_barrier_ = std::move(barrier); }
+
  private:
   KafkaSource() = default;
   static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
@@ -102,6 +115,7 @@ class KafkaSource {
   void Revoke(rd_kafka_topic_partition_list_t* parts);
   void NoteError(Status st);
   Result<BronzeBatch> Build(std::vector<rd_kafka_message_t*>& messages);
+  bool AllAtEnd() const { return !assigned_.empty() && at_end_.size() == assigned_.size(); }
 
   KafkaSourceOptions options_;
   OffsetStore* offsets_ = nullptr;
@@ -110,6 +124,8 @@ class KafkaSource {
   int64_t generation_ = 0;
   std::vector<int32_t> assigned_;
   std::map<int32_t, int64_t> next_expected_;  // per partition, for gap detection
+  std::set<int32_t> at_end_;                   // assigned partitions read to their end (EOF), nothing since
+  std::function<void()> rebalance_barrier_;
   std::vector<rd_kafka_message_t*> pending_;  // polled in the current PollBatch
   Status pending_error_;
   IngestCounters counters_;

@@ -282,5 +282,38 @@ TEST_F(KafkaSourceTest, FirstStartReadsFromTheBeginning) {
   EXPECT_GE(source->generation(), 1);
 }
 
+TEST_F(KafkaSourceTest, ReturnAtEndHandsOverEverythingOnceEveryPartitionIsRead) {
+  const auto produced = ProduceOrders(600, 0);
+  InMemoryOffsetStore store;
+  KafkaSourceOptions so;
+  so.bootstrap = cluster_->bootstrap();
+  so.topic = topic_;
+  so.group_id = "test-group";
+  // Far beyond the test's run time: only reaching the end of every
+  // partition can end the first poll (a regression hangs until ctest's
+  // timeout instead of passing).
+  so.max_batch_wait = 10min;
+  so.return_at_end = true;
+  auto source = KafkaSource::Open(so, &store);
+  ASSERT_TRUE(source.ok()) << source.status();
+  auto first = (*source)->PollBatch();
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->records->num_rows(), static_cast<int64_t>(produced.size()));
+  ASSERT_EQ(first->partitions.size(), 6u);
+  for (const auto& r : first->partitions) EXPECT_EQ(r.first_offset, 0) << "partition " << r.partition;
+  auto next = (*source)->PollBatch();
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_TRUE(next->empty());
+  // Records that arrive later are still read: at its end, a poll returns
+  // at once rather than waiting, and the caller polls again.
+  const auto more = ProduceOrders(50, 0);
+  int64_t got = 0;
+  for (const auto& b : PollUntil(**source, static_cast<int64_t>(more.size()))) {
+    got += b.records->num_rows();
+    for (const auto& r : b.partitions) EXPECT_GT(r.first_offset, 0) << "partition " << r.partition;
+  }
+  EXPECT_EQ(got, static_cast<int64_t>(more.size()));
+}
+
 }  // namespace
 }  // namespace medallion::ingest
