@@ -27,6 +27,7 @@ struct ServeFlags {
   std::optional<int> threads;
   std::optional<std::string> static_dir;
   std::optional<std::string> model;
+  std::optional<std::string> model_file;
 };
 
 Result<serve::ServeOptions> ServeOptionsFrom(const Config& config, const ServeFlags& flags) {
@@ -45,6 +46,7 @@ Result<serve::ServeOptions> ServeOptionsFrom(const Config& config, const ServeFl
   if (body_limit <= 0) return Status::InvalidArgument("serve.body_limit_bytes must be positive");
   options.body_limit = static_cast<size_t>(body_limit);
   options.model_name = flags.model.value_or(config.GetString("serve.model", options.model_name));
+  options.model_file = flags.model_file.value_or("");
   MEDALLION_ASSIGN_OR_RETURN(options.gate.margin, config.GetDouble("models.promotion_margin", options.gate.margin));
   options.static_dir = flags.static_dir.value_or(config.GetString("serve.static_dir", serve::DefaultStaticDir()));
   options.admin_token = config.GetString("serve.admin_token", "");
@@ -82,6 +84,8 @@ void AddServeCommands(CLI::App& app, CommandContext& ctx) {
   serve->add_option("--threads", flags->threads, "Worker threads (default: one per core)");
   serve->add_option("--static-dir", flags->static_dir, "Dashboard files to serve (default: web/dist when built)");
   serve->add_option("--model", flags->model, "Registered model whose champion /api/v1/predict serves (default demand)");
+  serve->add_option("--model-file", flags->model_file,
+                    "Serve this model file (XGBoost JSON or medallion model) instead of the registry's champion");
   serve->callback([flags, &ctx] { ctx.run = [flags, &ctx] { return RunServe(ctx.globals, *flags); }; });
 }
 

@@ -9,7 +9,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "medallion/ml/model.h"
 #include "medallion/serve/api.h"
+#include "medallion/serve/model_predictor.h"
 
 namespace medallion::serve {
 
@@ -53,8 +55,13 @@ Result<std::unique_ptr<ApiServer>> StartApiServer(const ServeOptions& options) {
   auto slot = std::make_shared<PredictorSlot>();
   std::unique_ptr<ApiServer> server(new ApiServer());
   server->bind_ = options.bind;
-  server->watcher_ = std::make_unique<ChampionWatcher>(
-      models, slot, ChampionWatcher::Options{options.model_name, options.champion_poll});
+  if (options.model_file.empty()) {
+    server->watcher_ = std::make_unique<ChampionWatcher>(
+        models, slot, ChampionWatcher::Options{options.model_name, options.champion_poll});
+  } else {
+    MEDALLION_ASSIGN_OR_RETURN(auto model, ml::LoadModelFile(options.model_file));
+    slot->Set(std::make_shared<ModelPredictor>(ModelInfo{options.model_name, "file"}, std::move(model)));
+  }
 
   ApiOptions api;
   api.static_dir = options.static_dir;
@@ -80,7 +87,7 @@ Result<std::unique_ptr<ApiServer>> StartApiServer(const ServeOptions& options) {
   http.metrics = options.metrics;
   server->http_ = std::make_unique<HttpServer>(http, router);
   // The champion is loaded before the first request is accepted.
-  server->watcher_->Start();
+  if (server->watcher_) server->watcher_->Start();
   MEDALLION_RETURN_IF_ERROR(server->http_->Start());
   return server;
 }

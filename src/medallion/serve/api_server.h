@@ -34,6 +34,9 @@ struct ServeOptions {
   // Guards promote/rollback; empty: admin routes refuse every request.
   std::string admin_token;
   std::string model_name = "demand";  // the model whose champion /predict serves
+  // Serve this model file instead of the registry's champion (no hot swap):
+  // for benchmarks and for serving a model trained elsewhere.
+  std::string model_file;
   std::chrono::milliseconds champion_poll{2000};
   std::chrono::milliseconds table_refresh{1000};
   ml::PromotionGate gate;

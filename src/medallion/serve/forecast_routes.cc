@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <map>
 
+#include <spdlog/spdlog.h>
+
 #include "medallion/serve/data_routes.h"
 #include "medallion/serve/model_catalog.h"
 #include "medallion/serve/route_support.h"
@@ -198,8 +200,16 @@ Status AddSeriesRoute(Router& router, std::shared_ptr<LakeReader> lake, std::sha
     std::vector<ml::ModelVersion> versions;
     std::optional<ml::ModelVersion> champion;
     if (models) {
-      MEDALLION_ASSIGN_OR_RETURN(versions, models->List(model_name));
-      MEDALLION_ASSIGN_OR_RETURN(champion, models->Alias(model_name, ml::kChampionAlias));
+      // The registry is a nice-to-have on this page: actuals and forecasts
+      // still answer while it cannot be read.
+      auto listed = models->List(model_name);
+      auto aliased = listed.ok() ? models->Alias(model_name, ml::kChampionAlias) : listed.status();
+      if (listed.ok() && aliased.ok()) {
+        versions = std::move(listed).value();
+        champion = std::move(aliased).value();
+      } else {
+        spdlog::warn("forecast/series: registry unreadable: {}", aliased.status().ToString());
+      }
     }
     for (const auto& v : versions) out["models"].push_back(ModelSummary(v, champion));
     if (champion) {

@@ -1,5 +1,7 @@
 #include "medallion/serve/route_support.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "medallion/serve/arrow_rows.h"
@@ -71,7 +73,10 @@ std::string MaxDate(const JsonRows& rows, const char* key) {
 std::string ShiftDate(const std::string& date, int days) {
   auto parsed = transform::ParseIsoDate(date.substr(0, 10));
   if (!parsed.ok()) return "";
-  return FormatDate(*parsed + days);
+  // Stay inside four-digit years, which is all an RFC 3339 date can say.
+  static const int32_t kFirst = *transform::ParseIsoDate("0001-01-01");
+  static const int32_t kLast = *transform::ParseIsoDate("9999-12-31");
+  return FormatDate(std::clamp(*parsed + days, kFirst, kLast));
 }
 
 }  // namespace medallion::serve
