@@ -100,8 +100,8 @@ Result<AddFile> WriteOneFile(storage::ObjectStore& store, const std::shared_ptr<
 
 // Decided once per write from the first rows of the largest partition, so
 // every file of one write is encoded alike.
-Result<std::vector<std::string>> ChooseColumnsWithoutDictionary(const PartitionPlan& plan, int64_t rows_per_file,
-                                                                const DataWriterOptions& options) {
+Result<DictionaryChoice> DecideDictionaries(const PartitionPlan& plan, int64_t rows_per_file, int64_t total_rows,
+                                            const DataWriterOptions& options) {
   constexpr int64_t kSampleRows = 1 << 16;
   size_t largest = 0;
   for (size_t g = 1; g < plan.num_groups(); ++g) {
@@ -109,8 +109,8 @@ Result<std::vector<std::string>> ChooseColumnsWithoutDictionary(const PartitionP
   }
   const int64_t file_rows = std::min(plan.num_rows(largest), rows_per_file);
   MEDALLION_ASSIGN_OR_RETURN(auto sample, plan.Gather(largest, 0, std::min(kSampleRows, file_rows)));
-  return ColumnsWithoutDictionary(*sample, std::min(file_rows, options.max_row_group_rows),
-                                  parquet::default_writer_properties()->dictionary_pagesize_limit());
+  return ChooseDictionaries(*sample, std::min(file_rows, options.max_row_group_rows), total_rows,
+                            parquet::default_writer_properties()->dictionary_pagesize_limit());
 }
 
 }  // namespace
@@ -186,7 +186,9 @@ Result<std::vector<AddFile>> WriteDataFiles(storage::ObjectStore& store, const s
                       dir.empty() ? name : dir + "/" + name});
     }
   }
-  MEDALLION_ASSIGN_OR_RETURN(auto plain_columns, ChooseColumnsWithoutDictionary(plan, rows_per_file, options));
+  MEDALLION_ASSIGN_OR_RETURN(auto dictionaries, DecideDictionaries(plan, rows_per_file, data->num_rows(), options));
+  MEDALLION_RETURN_IF_ERROR(plan.DictionaryEncode(dictionaries.shared_dictionary));
+  const auto& plain_columns = dictionaries.plain;
   // Files are independent (own rows, own stats, own output stream), so they
   // are gathered and encoded in parallel: both are CPU-bound.
   std::vector<std::optional<Result<AddFile>>> written(jobs.size());

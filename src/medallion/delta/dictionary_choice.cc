@@ -70,10 +70,10 @@ double ExpectedDistinct(int64_t sample_distinct, int64_t sample_size, int64_t ro
   return DrawnDistinct(lo, static_cast<double>(rows));
 }
 
-Result<std::vector<std::string>> ColumnsWithoutDictionary(const arrow::Table& sample, int64_t row_group_rows,
-                                                          int64_t dictionary_page_limit) {
+Result<DictionaryChoice> ChooseDictionaries(const arrow::Table& sample, int64_t row_group_rows, int64_t total_rows,
+                                            int64_t dictionary_page_limit) {
   MEDALLION_RETURN_IF_ERROR(EnsureArrowComputeReady());
-  std::vector<std::string> plain;
+  DictionaryChoice choice;
   for (int i = 0; i < sample.num_columns(); ++i) {
     const auto& column = sample.column(i);
     const int64_t non_null = column->length() - column->null_count();
@@ -82,14 +82,19 @@ Result<std::vector<std::string>> ColumnsWithoutDictionary(const arrow::Table& sa
     const double entry_bytes = DictionaryEntryBytes(*column->type(), *distinct);
     if (entry_bytes == 0) continue;
     const int64_t distinct_values = distinct->length() - distinct->null_count();
-    const auto non_null_rows = static_cast<int64_t>(static_cast<double>(row_group_rows) * static_cast<double>(non_null) /
-                                                    static_cast<double>(column->length()));
-    const double expected = ExpectedDistinct(distinct_values, non_null, non_null_rows);
-    if (expected * entry_bytes > static_cast<double>(dictionary_page_limit)) {
-      plain.push_back(sample.schema()->field(i)->name());
+    const double non_null_share = static_cast<double>(non_null) / static_cast<double>(column->length());
+    auto expected_in = [&](int64_t rows) {
+      return ExpectedDistinct(distinct_values, non_null, static_cast<int64_t>(static_cast<double>(rows) * non_null_share));
+    };
+    const std::string& name = sample.schema()->field(i)->name();
+    if (expected_in(row_group_rows) * entry_bytes > static_cast<double>(dictionary_page_limit)) {
+      choice.plain.push_back(name);
+    } else if ((column->type()->id() == arrow::Type::STRING || column->type()->id() == arrow::Type::BINARY) &&
+               expected_in(total_rows) * entry_bytes <= static_cast<double>(kMaxSharedDictionaryBytes)) {
+      choice.shared_dictionary.push_back(name);
     }
   }
-  return plain;
+  return choice;
 }
 
 }  // namespace medallion::delta

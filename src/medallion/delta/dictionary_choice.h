@@ -23,9 +23,21 @@ namespace medallion::delta {
 // towards keeping the dictionary: the writers' default.
 double ExpectedDistinct(int64_t sample_distinct, int64_t sample_size, int64_t rows);
 
-// Top-level columns of `sample` whose dictionary would exceed
-// `dictionary_page_limit` bytes within a row group of `row_group_rows` rows.
-Result<std::vector<std::string>> ColumnsWithoutDictionary(const arrow::Table& sample, int64_t row_group_rows,
-                                                          int64_t dictionary_page_limit);
+struct DictionaryChoice {
+  // Columns whose dictionary would exceed the page limit within a row group:
+  // written plain from the start.
+  std::vector<std::string> plain;
+  // String columns with so few distinct values in the whole write that one
+  // shared dictionary can be built before splitting (PartitionPlan::
+  // DictionaryEncode); every file then carries that small dictionary.
+  std::vector<std::string> shared_dictionary;
+};
+
+inline constexpr int64_t kMaxSharedDictionaryBytes = 64 << 10;
+
+// Decides from `sample`, the first rows of a write of `total_rows` rows cut
+// into row groups of `row_group_rows` rows.
+Result<DictionaryChoice> ChooseDictionaries(const arrow::Table& sample, int64_t row_group_rows, int64_t total_rows,
+                                            int64_t dictionary_page_limit);
 
 }  // namespace medallion::delta

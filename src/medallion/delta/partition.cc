@@ -218,6 +218,29 @@ Result<PartitionPlan> PartitionPlan::Make(const std::shared_ptr<arrow::Table>& t
   return plan;
 }
 
+Status PartitionPlan::DictionaryEncode(const std::vector<std::string>& columns) {
+  for (const auto& name : columns) {
+    const int index = schema_->GetFieldIndex(name);
+    if (index < 0) return Status::InvalidArgument(fmt::format("column '{}' is not in the data", name));
+    arrow::ArrayVector pieces;
+    for (const auto& batch : batches_) pieces.push_back(batch->column(index));
+    // One dictionary for the whole column: per-batch dictionaries would
+    // differ between the pieces of one file.
+    MEDALLION_ASSIGN_OR_RETURN_ARROW(auto combined, arrow::Concatenate(pieces));
+    MEDALLION_ASSIGN_OR_RETURN_ARROW(arrow::Datum encoded, arrow::compute::DictionaryEncode(combined));
+    auto dictionary_array = encoded.make_array();
+    auto field = schema_->field(index)->WithType(dictionary_array->type());
+    int64_t offset = 0;
+    for (auto& batch : batches_) {
+      MEDALLION_ASSIGN_OR_RETURN_ARROW(
+          batch, batch->SetColumn(index, field, dictionary_array->Slice(offset, batch->num_rows())));
+      offset += batch->num_rows();
+    }
+    MEDALLION_ASSIGN_OR_RETURN_ARROW(schema_, schema_->SetField(index, field));
+  }
+  return Status::OK();
+}
+
 Result<std::shared_ptr<arrow::Table>> PartitionPlan::Gather(size_t group, int64_t offset, int64_t length) const {
   arrow::RecordBatchVector parts;
   int64_t skip = offset;

@@ -54,6 +54,12 @@ class PartitionPlan {
   const PartitionValues& values(size_t group) const { return groups_[group].values; }
   int64_t num_rows(size_t group) const { return groups_[group].num_rows; }
 
+  // Turns the named gathered columns into dictionary arrays sharing one
+  // dictionary: gathering then copies 4-byte codes instead of strings, and
+  // Parquet writers take such columns without hashing each value again.
+  // Worth it only for columns with few distinct values.
+  Status DictionaryEncode(const std::vector<std::string>& columns);
+
   // Rows [offset, offset + length) of `group`, in input order. Runs of consecutive rows are zero-copy slices.
   Result<std::shared_ptr<arrow::Table>> Gather(size_t group, int64_t offset, int64_t length) const;
 

@@ -101,6 +101,11 @@ bool HasMinMax(const arrow::DataType& type) {
 Status CollectColumn(const std::shared_ptr<arrow::ChunkedArray>& column, const std::string& name, int* budget,
                      json* min_values, json* max_values, json* null_count) {
   const auto& type = *column->type();
+  if (type.id() == arrow::Type::DICTIONARY) {
+    const auto& value_type = static_cast<const arrow::DictionaryType&>(type).value_type();
+    MEDALLION_ASSIGN_OR_RETURN_ARROW(arrow::Datum decoded, arrow::compute::Cast(column, value_type));
+    return CollectColumn(decoded.chunked_array(), name, budget, min_values, max_values, null_count);
+  }
   if (type.id() == arrow::Type::STRUCT) {
     json mins = json::object(), maxs = json::object(), nulls = json::object();
     for (int i = 0; i < type.num_fields(); ++i) {
@@ -261,15 +266,17 @@ bool HasNaN(const arrow::ChunkedArray& column) {
   return false;
 }
 
-// CollectColumn for a flat column whose footer statistics are known.
-void CollectFromFooter(const arrow::ChunkedArray& column, const std::string& name, const FooterColumnStats& footer,
-                       int* budget, json* min_values, json* max_values, json* null_count) {
+// CollectColumn for a flat column of `type` (its values' type, for a
+// dictionary column) whose footer statistics are known.
+void CollectFromFooter(const arrow::ChunkedArray& column, const arrow::DataType& type, const std::string& name,
+                       const FooterColumnStats& footer, int* budget, json* min_values, json* max_values,
+                       json* null_count) {
   (*null_count)[name] = footer.null_count;
   if (*budget <= 0) return;
   --*budget;
-  if (!HasMinMax(*column.type()) || !footer.min || !footer.max) return;
-  auto lo_scalar = FooterBoundToScalar(*footer.min, *column.type());
-  auto hi_scalar = FooterBoundToScalar(*footer.max, *column.type());
+  if (!HasMinMax(type) || !footer.min || !footer.max) return;
+  auto lo_scalar = FooterBoundToScalar(*footer.min, type);
+  auto hi_scalar = FooterBoundToScalar(*footer.max, type);
   if (!lo_scalar || !hi_scalar) return;
   // A NaN in a floating column makes min/max meaningless for skipping
   // (Parquet's bounds leave NaN out, so look at the data).
@@ -331,10 +338,13 @@ Result<std::string> StatsJsonFromParquetFooter(const arrow::Table& rows, const p
   for (int i = 0; i < rows.num_columns(); ++i) {
     const auto& column = rows.column(i);
     const auto& name = rows.schema()->field(i)->name();
+    const arrow::DataType& type = column->type()->id() == arrow::Type::DICTIONARY
+                                      ? *static_cast<const arrow::DictionaryType&>(*column->type()).value_type()
+                                      : *column->type();
     std::optional<FooterColumnStats> footer_stats;
-    if (FooterCoversType(*column->type())) footer_stats = ReadFooterStats(footer, leaf);
+    if (FooterCoversType(type)) footer_stats = ReadFooterStats(footer, leaf);
     if (footer_stats) {
-      CollectFromFooter(*column, name, *footer_stats, &budget, &min_values, &max_values, &null_count);
+      CollectFromFooter(*column, type, name, *footer_stats, &budget, &min_values, &max_values, &null_count);
     } else {
       MEDALLION_RETURN_IF_ERROR(CollectColumn(column, name, &budget, &min_values, &max_values, &null_count));
     }
