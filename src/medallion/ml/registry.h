@@ -20,13 +20,7 @@
 #include <vector>
 
 #include "medallion/common/result.h"
-
-namespace medallion::storage {
-class ObjectStore;
-}
-namespace medallion::delta {
-class Table;
-}
+#include "medallion/storage/object_store.h"
 
 namespace medallion::ml {
 
@@ -66,8 +60,7 @@ class Registry {
  public:
   // `lake_root`: local path or s3://bucket/prefix. Nothing is written until
   // the first Register; reading an empty lake gives empty lists.
-  static Result<Registry> Open(std::string lake_root);
-  static Result<Registry> Open(std::shared_ptr<storage::ObjectStore> lake);
+  static Result<Registry> Open(std::string lake_root, storage::S3Options s3 = {});
 
   // Assigns version = max + 1, copies `local_model_path` to
   // _models/<name>/<version>/model.json with a meta.json beside it, records
