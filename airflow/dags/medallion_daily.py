@@ -13,8 +13,9 @@ at once; a task that finds the date locked fails and Airflow retries it.
 Environment (read when Airflow parses this file):
   MEDALLION_BIN            the medallion binary (default: `medallion` on PATH)
   MEDALLION_LAKE_ROOT      the lake (default: ./lake, relative to the worker)
-  MEDALLION_AIRFLOW_DAG    which medallion DAG to mirror: daily (default), or
-                           demo (small real tasks that run today; the interop test uses it)
+  MEDALLION_AIRFLOW_DAG    which medallion DAG to mirror: daily (default: Silver,
+                           quality, Gold, train, evaluate, promote, predict, API
+                           smoke test), or demo (small tasks on <lake>/demo/)
   MEDALLION_AIRFLOW_RETRY_DELAY_SECONDS, MEDALLION_AIRFLOW_POKE_SECONDS,
   MEDALLION_AIRFLOW_SENSOR_TIMEOUT_SECONDS   timings (tests make them short)
 """

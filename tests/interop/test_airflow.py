@@ -1,10 +1,14 @@
 """airflow/dags/medallion_daily.py under real Apache Airflow.
 
-`airflow dags test` runs the `demo` variant of the DAG (MEDALLION_AIRFLOW_DAG=demo:
-small real tasks that exist today) against a fresh lake, with SQLite metadata
-in a temporary AIRFLOW_HOME. Every Airflow task instance (the Bronze sensor and
+`airflow dags test` runs the DAG against a fresh lake, with SQLite metadata in
+a temporary AIRFLOW_HOME. Every Airflow task instance (the Bronze sensor and
 one BashOperator per `medallion task`) must end `success`, medallion's own run
-history must agree, and the tables the tasks write must hold the day.
+history must agree, and the tables the tasks write must have changed:
+  - the `daily` variant (the real pipeline) on a lake whose Bronze holds 40
+    days of generated orders, put there through embedded Kafka by `medallion
+    produce` and `medallion ingest`: Silver, Gold and the forecasts appear for
+    the logical date and a model is registered;
+  - the `demo` variant (small tasks on <lake>/demo/) on an empty lake.
 
 A second test checks that the Airflow DAG has the same tasks and dependencies
 as `medallion dag graph`, for both variants.
@@ -21,6 +25,8 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -64,32 +70,65 @@ def run(cmd, env, timeout=600) -> subprocess.CompletedProcess:
     return result
 
 
+def fill_bronze(medallion, lake: Path, days: int, tmp_path: Path) -> str:
+    """Generates `days` of orders ending yesterday into lake/bronze/orders through
+    the embedded Kafka cluster; returns yesterday (YYYY-MM-DD)."""
+    bootstrap_file = tmp_path / "bootstrap.txt"
+    producer = subprocess.Popen(
+        [str(medallion.binary), "produce", "--bootstrap", "embedded", "--topic", "orders", "--history-days", str(days),
+         "--products", "15", "--customers", "500", "--daily-units", "300", "--bootstrap-file", str(bootstrap_file)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not bootstrap_file.exists() or not bootstrap_file.read_text().strip():
+            assert producer.poll() is None, producer.communicate()
+            assert time.monotonic() < deadline, "medallion produce did not start its embedded cluster"
+            time.sleep(0.2)
+        run([medallion.binary, "ingest", "--bootstrap", bootstrap_file.read_text().strip(), "--topic", "orders",
+             "--lake", lake, "--until-idle"], os.environ.copy())
+    finally:
+        producer.terminate()
+        producer.wait(timeout=60)
+    return (datetime.now(timezone.utc).date() - timedelta(days=1)).isoformat()
+
+
+def table_rows(table: Path, column: str, value: str) -> int:
+    from deltalake import DeltaTable
+
+    data = DeltaTable(str(table)).to_pyarrow_table()
+    return sum(1 for v in data.column(column).to_pylist() if str(v) == value)
+
+
 def medallion_graph(medallion, variant: str) -> dict[str, set[str]]:
     out = subprocess.run([str(medallion.binary), "dag", "graph", "--dag", variant, "--format", "json"],
                          capture_output=True, text=True, check=True, timeout=60).stdout
     return {t["name"]: set(t["upstream"]) for t in json.loads(out)["tasks"]}
 
 
-def test_demo_dag_runs_to_success_under_airflow(tmp_path, medallion):
+def run_dag_under_airflow(tmp_path, medallion, variant: str, date: str, lake: Path) -> None:
+    """`airflow dags test` of the variant for `date`: every Airflow task instance
+    ends `success` and medallion's run history has one success per task."""
     airflow = airflow_bin()
-    env = airflow_env(tmp_path, medallion, "demo")
+    env = airflow_env(tmp_path, medallion, variant)
+    env["MEDALLION_LAKE_ROOT"] = str(lake)
     run([airflow, "db", "migrate"], env)
-    run([airflow, "dags", "test", "medallion_demo", LOGICAL_DATE], env)
+    run([airflow, "dags", "test", f"medallion_{variant}", date], env, timeout=1200)
 
     with sqlite3.connect(tmp_path / "airflow.db") as db:
         states = dict(db.execute(
-            "SELECT task_id, state FROM task_instance WHERE dag_id = 'medallion_demo'").fetchall())
-    expected_tasks = set(medallion_graph(medallion, "demo")) | {"wait_for_bronze"}
+            "SELECT task_id, state FROM task_instance WHERE dag_id = ?", (f"medallion_{variant}",)).fetchall())
+    expected_tasks = set(medallion_graph(medallion, variant)) | {"wait_for_bronze"}
     assert set(states) == expected_tasks
     assert all(state == "success" for state in states.values()), states
 
-    # medallion recorded one successful try per task for the same date.
     status = subprocess.run(
-        [str(medallion.binary), "dag", "status", "--dag", "demo", "--date", LOGICAL_DATE,
-         "--lake", str(tmp_path / "lake"), "--format", "json"],
-        capture_output=True, text=True, check=True, timeout=60).stdout
-    tries = json.loads(status)
-    assert {t["task"] for t in tries if t["state"] == "success"} == expected_tasks - {"wait_for_bronze"}
+        [str(medallion.binary), "dag", "status", "--dag", variant, "--date", date, "--lake", str(lake),
+         "--format", "json"], capture_output=True, text=True, check=True, timeout=60).stdout
+    assert {t["task"] for t in json.loads(status) if t["state"] == "success"} == expected_tasks - {"wait_for_bronze"}
+
+
+def test_demo_dag_runs_to_success_under_airflow(tmp_path, medallion):
+    run_dag_under_airflow(tmp_path, medallion, "demo", LOGICAL_DATE, tmp_path / "lake")
 
     # The tables the tasks write changed: the day is in Bronze and in Silver.
     from deltalake import DeltaTable
@@ -99,6 +138,24 @@ def test_demo_dag_runs_to_success_under_airflow(tmp_path, medallion):
     assert set(bronze.column("day").to_pylist()) == {LOGICAL_DATE}
     silver = DeltaTable(str(tmp_path / "lake" / "demo" / "silver_daily")).to_pyarrow_table().to_pylist()
     assert [(r["day"], r["events"]) for r in silver] == [(LOGICAL_DATE, 24)]
+
+
+def test_daily_dag_runs_to_success_under_airflow(tmp_path, medallion):
+    lake = tmp_path / "lake"
+    date = fill_bronze(medallion, lake, 40, tmp_path)
+    run_dag_under_airflow(tmp_path, medallion, "daily", date, lake)
+
+    # The tables changed: the date is in Silver and Gold, a model is registered
+    # and the forecasts made on the date are there, J+1 to J+7.
+    assert table_rows(lake / "silver" / "orders", "event_date", date) > 0
+    assert table_rows(lake / "gold" / "features_daily", "event_date", date) == 15
+    assert table_rows(lake / "gold" / "quality_metrics", "run_id", f"daily-{date}") > 0
+    from deltalake import DeltaTable
+
+    assert DeltaTable(str(lake / "_models" / "registry")).to_pyarrow_table().num_rows > 0
+    forecast = DeltaTable(str(lake / "gold" / "demand_forecast")).to_pyarrow_table().to_pylist()
+    horizons = {r["horizon"] for r in forecast if str(r["as_of_date"]) == date}
+    assert horizons == set(range(1, 8)), horizons
 
 
 @pytest.mark.parametrize("variant", ["daily", "demo"])

@@ -18,6 +18,7 @@
 
 #include "medallion/cli/commands.h"
 #include "medallion/common/config.h"
+#include "medallion/orchestrate/daily_tasks.h"
 #include "medallion/orchestrate/dag_catalog.h"
 #include "medallion/orchestrate/file_trigger.h"
 #include "medallion/orchestrate/logical_date.h"
@@ -141,8 +142,15 @@ Status RunDagForDate(const GlobalOptions& globals, const DagFlags& flags, const 
 }
 
 Status RunBackfill(const GlobalOptions& globals, const DagFlags& flags, const std::string& from,
-                   const std::string& to) {
+                   const std::string& to, int train_every_days) {
   MEDALLION_ASSIGN_OR_RETURN(auto dag, LoadDag(flags.dag));
+  // Training is the slow task: a long backfill may train every N days,
+  // counted back from its last date (which always trains).
+  MEDALLION_ASSIGN_OR_RETURN(auto last, orchestrate::ParseLogicalDate(to));
+  orchestrate::TrainingSchedule schedule;
+  schedule.every_days = train_every_days;
+  schedule.anchor_day = std::chrono::sys_days(last).time_since_epoch().count();
+  orchestrate::SetTrainingSchedule(schedule);
   MEDALLION_ASSIGN_OR_RETURN(auto runner, OpenRunner(globals, flags));
   MEDALLION_ASSIGN_OR_RETURN(auto runs, runner->Backfill(dag, from, to));
   int done = 0;
@@ -280,13 +288,19 @@ void AddDagCommands(CLI::App& app, CommandContext& ctx) {
   {
     auto flags = std::make_shared<DagFlags>();
     auto from = std::make_shared<std::string>(), to = std::make_shared<std::string>();
+    auto train_every = std::make_shared<int>(1);
     auto* cmd = dag->add_subcommand("backfill", "Run a DAG for every date in a range, in order; resumable");
     cmd->add_option("--dag", flags->dag, kDag);
     cmd->add_option("--from", *from, "First logical date, YYYY-MM-DD")->required();
     cmd->add_option("--to", *to, "Last logical date (included)")->required();
+    cmd->add_option("--train-every-days", *train_every,
+                    "daily DAG: train every N dates, counted back from --to (default 1: every date)")
+        ->check(CLI::PositiveNumber);
     AddCommonFlags(cmd, *flags, true);
-    cmd->callback([&ctx, flags, from, to] {
-      ctx.run = Guarded([&ctx, flags, from, to] { return RunBackfill(ctx.globals, *flags, *from, *to); });
+    cmd->callback([&ctx, flags, from, to, train_every] {
+      ctx.run = Guarded([&ctx, flags, from, to, train_every] {
+        return RunBackfill(ctx.globals, *flags, *from, *to, *train_every);
+      });
     });
   }
   {

@@ -34,6 +34,7 @@
 #include "medallion/cli/demo_ingest.h"
 #include "medallion/cli/demo_live.h"
 #include "medallion/cli/demo_status.h"
+#include "medallion/delta/table.h"
 #include "medallion/ingest/calendar.h"
 #include "medallion/ingest/embedded_cluster.h"
 #include "medallion/orchestrate/accelerated_clock.h"
@@ -50,7 +51,24 @@ std::atomic<bool> g_stop_demo{false};
 
 void OnDemoSignal(int) { g_stop_demo.store(true); }
 
+// Ingest's consumer group on a real cluster. The embedded cluster is new on
+// every run, its offsets restart at 0, so each run uses a group of its own:
+// the Bronze txns of an earlier run's group (appId <group>-<topic>-<p>) must
+// not make this run skip offsets that hold new records.
 constexpr char kIngestGroup[] = "medallion-ingest";
+
+std::string IngestGroup(bool embedded) {
+  if (!embedded) return kIngestGroup;
+  return fmt::format("medallion-demo-{}", std::chrono::duration_cast<std::chrono::seconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count());
+}
+
+// Rows already in bronze/orders (0 when the table does not exist).
+int64_t BronzeOrderRows(const std::string& lake) {
+  auto table = delta::Table::Open(storage::JoinPath(lake, "bronze/orders"));
+  return table.ok() ? (*table)->snapshot()->num_rows() : 0;
+}
 
 struct DemoFlags {
   std::string lake = "./lake";
@@ -232,37 +250,44 @@ Status RunDemo(DemoFlags flags, const CommandContext& ctx) {
   MEDALLION_ASSIGN_OR_RETURN(auto server, serve::StartApiServer(serve_options));
   PrintWelcome(flags, lake, bootstrap, server->port(), !serve_options.static_dir.empty());
 
+  const std::string group = IngestGroup(cluster != nullptr);
   std::vector<std::unique_ptr<IngestWorker>> workers;
   for (const char* topic : {"orders", "ticks"}) {
-    MEDALLION_ASSIGN_OR_RETURN(auto worker, IngestWorker::Start(bootstrap, kIngestGroup, lake, topic));
+    MEDALLION_ASSIGN_OR_RETURN(auto worker, IngestWorker::Start(bootstrap, group, lake, topic));
     workers.push_back(std::move(worker));
   }
   MEDALLION_ASSIGN_OR_RETURN(auto status,
-                             DemoStatus::Open(lake, bootstrap, kIngestGroup, {"orders", "ticks"},
+                             DemoStatus::Open(lake, bootstrap, group, {"orders", "ticks"},
                                               [&server] { return server->champion_version(); }));
   StatusPrinter printer(*status);
   Ticker ticker(std::chrono::seconds(2), [&] { printer.Tick(); });
 
-  // 2. History.
+  // 2. History, unless the lake has one (a second run resumes: the backfill
+  // passes over the dates already done, then live goes on).
   const int32_t end = ingest::TodayUtc();
+  const bool has_history = BronzeOrderRows(lake) > 0;
   flags.feed.bootstrap = bootstrap;
-  flags.feed.group = kIngestGroup;
+  flags.feed.group = group;
   flags.feed.history_end = end;
   flags.feed.history_days = flags.history_days;
   if (!cluster) flags.feed.max_lag = 0;  // a real broker keeps everything
   MEDALLION_ASSIGN_OR_RETURN(auto feed, DemoFeed::Open(flags.feed));
   const int32_t first = end - flags.history_days;
-  for (int32_t day = first; day < end && !g_stop_demo.load(); ++day) {
-    printer.SetPhase(fmt::format("history {} {}/{}", ingest::FormatDate(day), day - first + 1, flags.history_days));
-    MEDALLION_RETURN_IF_ERROR(feed->SendDay(day, g_stop_demo));
+  if (has_history) {
+    printer.Say(fmt::format("{} already holds a history: not generating another (a fresh --lake starts over)", lake));
+  } else {
+    for (int32_t day = first; day < end && !g_stop_demo.load(); ++day) {
+      printer.SetPhase(fmt::format("history {} {}/{}", ingest::FormatDate(day), day - first + 1, flags.history_days));
+      MEDALLION_RETURN_IF_ERROR(feed->SendDay(day, g_stop_demo));
+    }
+    MEDALLION_RETURN_IF_ERROR(feed->Flush());
+    // A year past the history: the live phase's simulated days have truth too.
+    MEDALLION_RETURN_IF_ERROR(ingest::WriteDemandTruth(lake, feed->demand(), first, end + 366).status());
+    printer.SetPhase("history: waiting for ingest");
+    MEDALLION_RETURN_IF_ERROR(WaitForBronze(*status, *feed, std::chrono::seconds(300)));
+    printer.Say(fmt::format("history: {} days, {} events in Bronze ({:.0f} s)", flags.history_days,
+                            GroupDigits(feed->sent()), std::chrono::duration<double>(Clock::now() - started).count()));
   }
-  MEDALLION_RETURN_IF_ERROR(feed->Flush());
-  // A year past the history: the live phase's simulated days have truth too.
-  MEDALLION_RETURN_IF_ERROR(ingest::WriteDemandTruth(lake, feed->demand(), first, end + 366).status());
-  printer.SetPhase("history: waiting for ingest");
-  MEDALLION_RETURN_IF_ERROR(WaitForBronze(*status, *feed, std::chrono::seconds(300)));
-  printer.Say(fmt::format("history: {} days, {} events in Bronze ({:.0f} s)", flags.history_days,
-                          GroupDigits(feed->sent()), std::chrono::duration<double>(Clock::now() - started).count()));
 
   // 3. Backfill the daily DAG over the history.
   orchestrate::RunnerOptions runner_options;
@@ -298,7 +323,7 @@ Status RunDemo(DemoFlags flags, const CommandContext& ctx) {
   live_options.on_dag_run = [&printer](const orchestrate::DagRunOutcome& run) { ReportDagRun(printer, run); };
   LivePipeline live(live_options, *runner, dag);
   if (!g_stop_demo.load() && !TimeIsUp(flags, started)) live.Start();
-  const double rate = clock.WallRate(static_cast<double>(std::max<int64_t>(feed->events_per_day(), 1)));
+  const double rate = clock.WallRate(static_cast<double>(std::max<int64_t>(feed->OrderEventsOn(end - 1), 1)));
   const auto live_started = Clock::now();
   int64_t live_sent = 0;
   Status feed_status;

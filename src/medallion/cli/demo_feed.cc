@@ -76,13 +76,10 @@ Status DemoFeed::Send(const std::string& topic, const ingest::KafkaRecord& recor
 }
 
 Status DemoFeed::SendDay(int32_t day, const std::atomic<bool>& stop) {
-  int64_t events = 0;
   for (const auto& e : orders_.Day(day)) {
     if (stop.load()) return Status::OK();
     MEDALLION_RETURN_IF_ERROR(Send("orders", orders_.Encode(e), stop));
-    ++events;
   }
-  events_per_day_ = events;
   for (const auto& t : ticks_.Day(day)) {
     if (stop.load()) return Status::OK();
     MEDALLION_RETURN_IF_ERROR(Send("ticks", ticks_.Encode(t), stop));

@@ -48,8 +48,9 @@ class DemoFeed {
   int64_t sent() const { return sent_.load(); }
   int64_t lag() const { return lag_.load(); }
   bool waiting() const { return waiting_.load(); }
-  // Order events of the last history day: the live phase's events per day.
-  int64_t events_per_day() const { return events_per_day_; }
+  // Order events the generator makes on `day` (the live phase sends as many
+  // per simulated day).
+  int64_t OrderEventsOn(int32_t day) { return static_cast<int64_t>(orders_.Day(day).size()); }
   const ingest::DemandModel& demand() const { return orders_.model(); }
   const DemoFeedOptions& options() const { return options_; }
 
@@ -64,7 +65,6 @@ class DemoFeed {
   std::unique_ptr<ingest::GroupLagProbe> probe_;
   ingest::OrdersGenerator orders_;
   ingest::TicksGenerator ticks_;
-  int64_t events_per_day_ = 0;
   int64_t live_calls_ = 0;
   std::atomic<int64_t> sent_{0}, lag_{0};
   std::atomic<bool> waiting_{false};

@@ -6,6 +6,7 @@
 #include "medallion/common/arrow_status.h"
 #include "medallion/delta/predicate.h"
 #include "medallion/delta/table.h"
+#include "medallion/orchestrate/daily_tasks.h"
 #include "medallion/orchestrate/logical_date.h"
 #include "medallion/orchestrate/sensor.h"
 
@@ -106,11 +107,10 @@ Status Check(const TaskContext& ctx) {
   return Status::OK();
 }
 
+// The daily tasks' retries, with a shorter first delay and timeout: these
+// tasks take milliseconds.
 Task Make(std::string description, TaskFn fn) {
-  Task task;
-  task.description = std::move(description);
-  task.run = std::move(fn);
-  task.retry.retries = 2;
+  Task task = DailyTask("", std::move(description), std::move(fn));
   task.retry.initial_delay = std::chrono::seconds(1);
   task.timeout = std::chrono::minutes(5);
   return task;
