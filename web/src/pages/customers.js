@@ -51,7 +51,7 @@ export default {
       { key: 'vips', label: 'VIP customers' },
       { key: 'segments', label: 'Segments' },
     ]);
-    const pie = new ChartPanel(root, { id: 'rfm-segments', title: 'RFM segments', empty: 'No customer_rfm rows yet (run gold)', height: 300 });
+    const pie = new ChartPanel(root, { id: 'rfm-segments', title: 'RFM segments', empty: 'No gold/customer_rfm rows yet (medallion gold)', height: 300 });
     const revenue = new ChartPanel(root, { id: 'segment-revenue', title: 'Revenue by segment', empty: 'No revenue per segment yet', height: 300 });
     const vips = new TableCard(root, {
       id: 'vip-list',

@@ -80,7 +80,7 @@ export default {
     const chart = new ChartPanel(root, {
       id: 'forecast-series',
       title: 'Demand: actual vs forecast',
-      empty: 'No sales or forecasts yet: run gold, then train and predict',
+      empty: 'No sales or forecasts yet: medallion gold, then train and predict',
       height: 300,
       wide: true,
     });

@@ -103,7 +103,7 @@ export default {
       { key: 'macd', label: 'MACD' },
       { key: 'ticks', label: 'Points shown' },
     ]);
-    const chart = new ChartPanel(root, { id: 'price-indicators', title: 'Price, RSI and MACD', empty: 'No tick indicators yet (produce --topic ticks, then silver/gold)', height: 420 });
+    const chart = new ChartPanel(root, { id: 'price-indicators', title: 'Price, RSI and MACD', empty: 'No gold/tick_features yet (ticks through Silver, then medallion gold --ticks)', height: 420 });
     const picker = new Picker(chart.toolbar, {
       label: 'Symbol',
       onChange: (value) => {
@@ -111,7 +111,7 @@ export default {
         view.refresh();
       },
     });
-    const gauge = new ChartPanel(root, { id: 'direction-accuracy', title: 'Direction accuracy', empty: 'No direction predictions yet', height: 240 });
+    const gauge = new ChartPanel(root, { id: 'direction-accuracy', title: 'Direction accuracy', empty: 'No scored direction predictions yet (gold/tick_predictions)', height: 240 });
     const symbols = new TableCard(root, {
       id: 'symbols',
       title: 'Symbols',

@@ -81,7 +81,7 @@ export default {
       { key: 'quarantined', label: 'Quarantined rows' },
       { key: 'validated', label: 'Last validation' },
     ]);
-    const rates = new ChartPanel(root, { id: 'pass-rates', title: 'Rows passing each expectation (all validated batches)', empty: 'No validation results yet (run silver)', height: 320 });
+    const rates = new ChartPanel(root, { id: 'pass-rates', title: 'Rows passing each expectation (all validated batches)', empty: 'No validation results yet (gold/quality_metrics, written by silver)', height: 320 });
     const quarantine = new ChartPanel(root, { id: 'quarantine', title: 'Quarantined rows by rule', empty: 'Nothing quarantined yet', height: 320 });
     const samples = new TableCard(root, {
       id: 'quarantine-samples',
