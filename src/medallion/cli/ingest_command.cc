@@ -71,6 +71,7 @@ int RunIngestCommand(IngestFlags flags, const GlobalOptions& globals) {
   so.max_batch_records = flags.max_batch_records;
   so.max_batch_bytes = flags.max_batch_mib << 20;
   so.max_batch_wait = std::chrono::milliseconds(flags.max_batch_ms);
+  so.return_at_end = flags.until_idle;
   auto source = ingest::KafkaSource::Open(so, &offsets);
   if (!source.ok()) return ReportError(source.status());
 
