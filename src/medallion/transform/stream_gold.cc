@@ -4,12 +4,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 
 #include "medallion/common/arrow_compute.h"
+#include "medallion/common/arrow_status.h"
 #include "medallion/delta/predicate.h"
 #include "medallion/ingest/calendar.h"
 #include "medallion/transform/features_daily.h"
+#include "medallion/transform/gold_columns.h"
 #include "medallion/transform/gold_tables.h"
 #include "medallion/transform/rfm_scores.h"
 #include "medallion/transform/stream_tail.h"
@@ -56,6 +59,29 @@ Status RunSteps(const std::vector<Step>& steps, const std::shared_ptr<arrow::Tab
 
 }  // namespace
 
+Result<std::shared_ptr<arrow::Table>> WithNumericIds(const std::shared_ptr<arrow::Table>& silver) {
+  std::shared_ptr<arrow::Table> out = silver;
+  for (const char* name : {"product_id", "customer_id"}) {
+    const int index = out->schema()->GetFieldIndex(name);
+    if (index < 0 || out->schema()->field(index)->type()->id() != arrow::Type::STRING) continue;
+    MEDALLION_ASSIGN_OR_RETURN(auto ids, ReadString(*out, name));
+    std::vector<int64_t> numbers(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) {
+      const std::string& id = ids[i];
+      size_t digits = id.size();
+      while (digits > 0 && std::isdigit(static_cast<unsigned char>(id[digits - 1]))) --digits;
+      if (digits == id.size() || id.size() - digits > 18) {
+        return Status::InvalidArgument(fmt::format("Silver {} '{}' has no numeric part for Gold", name, id));
+      }
+      numbers[i] = std::stoll(id.substr(digits));
+    }
+    auto field = arrow::field(name, arrow::int64(), out->schema()->field(index)->nullable());
+    MEDALLION_ASSIGN_OR_RETURN_ARROW(out, out->SetColumn(index, field, std::make_shared<arrow::ChunkedArray>(
+                                                                           Int64Array(numbers))));
+  }
+  return out;
+}
+
 const std::vector<std::string>& FastOrdersGoldTables() {
   static const std::vector<std::string> names = {"revenue_city_hourly", "revenue_product_daily", "sales_daily",
                                                  "category_daily",      "top_products",          "country_daily",
@@ -95,7 +121,9 @@ Result<OrdersGoldUpdate> UpdateOrdersGold(delta::Table& silver, const std::strin
   if (!out.dates.empty()) {
     const DateRange range{*out.dates.begin(), *out.dates.rbegin()};
     const DateRange category_range{range.from, std::min(range.to + 7, last_day)};
-    MEDALLION_ASSIGN_OR_RETURN(auto rows, ScanSilver(silver, *snapshot, std::make_pair(range.from - 7, category_range.to)));
+    MEDALLION_ASSIGN_OR_RETURN(auto scanned,
+                               ScanSilver(silver, *snapshot, std::make_pair(range.from - 7, category_range.to)));
+    MEDALLION_ASSIGN_OR_RETURN(auto rows, WithNumericIds(scanned));
     const std::vector<Step> fast = {
         {"revenue_city_hourly", GoldWriteMode::kReplacePartitions, [&](auto& s) { return RevenueCityHourly(s, range); }},
         {"revenue_product_daily", GoldWriteMode::kReplacePartitions,
@@ -116,7 +144,8 @@ Result<OrdersGoldUpdate> UpdateOrdersGold(delta::Table& silver, const std::strin
       stale = stale || slow_consumed.value_or(-1) < target;
     }
     if (stale) {
-      MEDALLION_ASSIGN_OR_RETURN(auto all, ScanSilver(silver, *snapshot, std::nullopt));
+      MEDALLION_ASSIGN_OR_RETURN(auto scanned, ScanSilver(silver, *snapshot, std::nullopt));
+      MEDALLION_ASSIGN_OR_RETURN(auto all, WithNumericIds(scanned));
       const DateRange everything{*live.begin(), last_day};
       const std::vector<Step> slow = {
           {"customer_rfm", GoldWriteMode::kReplaceAll, [&](auto& s) { return CustomerRfm(s, last_day); }},

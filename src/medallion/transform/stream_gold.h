@@ -14,7 +14,10 @@
 // Each table's progress is its own txn gold-<table> = Silver version.
 #pragma once
 
+#include <arrow/type_fwd.h>
+
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -40,6 +43,14 @@ struct OrdersGoldUpdate {
 // newest Silver snapshot; `commits` is empty when all were current.
 Result<OrdersGoldUpdate> UpdateOrdersGold(delta::Table& silver, const std::string& lake_uri, int top_n,
                                           bool refresh_slow);
+
+// Silver rows with product_id and customer_id as int64, as the Gold table
+// functions (gold_tables.h, features_daily.h, rfm_scores.h) key them: a
+// string id keeps its trailing digits ("P00011" -> 11, the generator's
+// form); int columns pass through. InvalidArgument names an id without
+// digits. (Those functions cast the ids to int64 and fail on Silver's
+// string ids; until they take strings, the stream feeds them this view.)
+Result<std::shared_ptr<arrow::Table>> WithNumericIds(const std::shared_ptr<arrow::Table>& silver);
 
 // The oldest Silver version some fast table has consumed (-1: none).
 Result<int64_t> OrdersGoldConsumed(const std::string& lake_uri);
