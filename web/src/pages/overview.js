@@ -85,7 +85,7 @@ export default {
         const p99 = msToSeconds(num(field(pipeline, 'freshness_p99_ms')));
         const quarantined = tables.filter((t) => t.layer === 'silver' && String(t.name).endsWith('_quarantine'))
           .reduce((sum, t) => sum + (num(t.rows) ?? 0), 0);
-        const idle = pipeline && throughput === null ? 'no job reporting' : '';
+        const idle = !pipeline ? '' : throughput === null ? 'no job reporting' : 'not reported';
         tiles.set('throughput', throughput === null ? '–' : `${count(throughput)}/s`, idle || 'rows per second');
         tiles.set('lag', count(lag), lag === null ? idle : 'records behind');
         tiles.set('freshness-p50', duration(p50), p50 === null ? idle : 'event → Gold');
@@ -110,15 +110,17 @@ function tableRowsOption(tables) {
     .sort((a, b) => LAYERS.indexOf(a.layer) - LAYERS.indexOf(b.layer) || String(a.name).localeCompare(String(b.name)));
   if (!sorted.length) return null;
   return {
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
-    xAxis: { type: 'log', name: 'rows', logBase: 10, min: 1 },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: (items) => `${items[0].name}: ${count(items[0].data.rows)} rows` },
+    grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'log', logBase: 10, min: 1, axisLabel: { formatter: (v) => count(v) } },
     yAxis: { type: 'category', inverse: true, data: sorted.map((t) => `${t.layer}/${t.name}`), axisLabel: { fontSize: 11 } },
     series: [
       {
         type: 'bar',
         name: 'rows',
-        data: sorted.map((t) => ({ value: Math.max(1, num(t.rows)), itemStyle: { color: LAYER_COLOURS[t.layer] ?? '#5b8def' } })),
+        // A log axis has no 0: an empty table draws at 1 and its label says 0.
+        data: sorted.map((t) => ({ value: Math.max(1, num(t.rows)), rows: num(t.rows), itemStyle: { color: LAYER_COLOURS[t.layer] ?? '#5b8def' } })),
+        label: { show: true, position: 'right', fontSize: 10, formatter: (p) => count(p.data.rows) },
       },
     ],
   };
@@ -142,8 +144,8 @@ function liveOption() {
   return {
     legend: { top: 0 },
     grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
-    // At least a minute wide: one sample alone would otherwise span days.
-    xAxis: { type: 'time', min: Math.min(history[0].t, history[history.length - 1].t - 60000), max: history[history.length - 1].t, axisLabel: { hideOverlap: true } },
+    // At least 20 s wide: one sample alone would otherwise span days.
+    xAxis: { type: 'time', min: Math.min(history[0].t, history[history.length - 1].t - 20000), max: history[history.length - 1].t, axisLabel: { hideOverlap: true } },
     yAxis: [
       { type: 'value', name: 'rows', scale: true, axisLabel: { formatter: (v) => count(v) } },
       { type: 'value', name: 'rows/s', min: 0, show: withRate, splitLine: { show: false } },

@@ -6,9 +6,14 @@ import { count, percent } from '../format.js';
 import { ChartPanel } from '../panel.js';
 import { TableCard, Tiles } from '../widgets.js';
 
+// "quantity · between" from expect_column_values_to_be_between on quantity:
+// the bars are narrow, the suite is in the tooltip.
 function expectationLabel(r) {
-  const name = String(r.expectation ?? '?').replace(/^expect_/, '');
-  return [r.suite, r.column, name].filter(Boolean).join(' · ');
+  const name = String(r.expectation ?? '?')
+    .replace(/^expect_(column_(values?_)?)?/, '')
+    .replace(/^(to_)?(be_)?/, '')
+    .replaceAll('_', ' ');
+  return [r.column, name].filter(Boolean).join(' · ');
 }
 
 // Share of rows that met the expectation over every validated batch (the
@@ -18,7 +23,8 @@ function passRate(r) {
 }
 
 function passRateOption(expectations) {
-  const list = expectations.map((r) => ({ label: expectationLabel(r), rate: passRate(r), runs: num(r.runs), passed: num(r.runs_passed) }))
+  const list = expectations
+    .map((r) => ({ label: expectationLabel(r), suite: r.suite, rate: passRate(r), runs: num(r.runs), passed: num(r.runs_passed) }))
     .filter((r) => r.rate !== null);
   if (!list.length) return null;
   list.sort((a, b) => a.rate - b.rate || a.label.localeCompare(b.label));
@@ -31,7 +37,7 @@ function passRateOption(expectations) {
       axisPointer: { type: 'shadow' },
       formatter: (items) => {
         const r = list[items[0].dataIndex];
-        return `${r.label}<br>rows passing: ${percent(r.rate, 2)}<br>batches passed: ${count(r.passed)} of ${count(r.runs)}`;
+        return `${r.suite ? `${r.suite}: ` : ''}${r.label}<br>rows passing: ${percent(r.rate, 2)}<br>batches passed: ${count(r.passed)} of ${count(r.runs)}`;
       },
     },
     grid: { left: 8, right: 32, top: 8, bottom: 8, containLabel: true },
@@ -56,7 +62,7 @@ function quarantineOption(byRule) {
   return {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', name: 'rows', minInterval: 1 },
+    xAxis: { type: 'value', minInterval: 1 },
     yAxis: { type: 'category', inverse: true, data: list.map(label), axisLabel: { fontSize: 11, width: 240, overflow: 'truncate' } },
     series: [{ type: 'bar', name: 'quarantined rows', data: list.map((r) => num(r.rows)), itemStyle: { color: '#ee6666' } }],
   };

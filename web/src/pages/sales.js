@@ -14,6 +14,13 @@ function topKeys(sums, n) {
   return [...sums.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k]) => k);
 }
 
+// The colour scale tops out at the 95th percentile: one outlier cell would
+// otherwise wash every other cell out to the palest shade.
+function scaleTop(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.max(1, sorted[Math.floor((sorted.length - 1) * 0.95)] ?? 1);
+}
+
 function heatmap(xLabels, yLabels, cells, valueName, format) {
   const values = cells.map((c) => c[2]);
   return {
@@ -23,7 +30,7 @@ function heatmap(xLabels, yLabels, cells, valueName, format) {
     yAxis: { type: 'category', data: yLabels, inverse: true, splitArea: { show: true }, axisLabel: { fontSize: 11 } },
     visualMap: {
       min: 0,
-      max: Math.max(1, ...values),
+      max: scaleTop(values),
       calculable: true,
       orient: 'vertical',
       right: 0,
