@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { launchChromium } from './browser.mjs';
-import { startDemo } from './demo.mjs';
+import { sendMalformedOrders, startDemo } from './demo.mjs';
 import { REPO, medallionBinary, waitFor } from './processes.mjs';
 
 const PAGES = ['overview', 'sales', 'forecast', 'quality', 'markets', 'customers'];
@@ -46,6 +46,12 @@ describe('dashboard', { timeout: 300000 }, () => {
       workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medallion-e2e-'));
       demo = await startDemo(medallion, workDir);
       url = demo.url;
+      await sendMalformedOrders(medallion, demo);
+      // Best effort: if quarantine stays empty the Quality test says so.
+      await waitFor('quarantined rows in /api/v1/quality', async () => {
+        const body = await (await fetch(`${url}/api/v1/quality`)).json();
+        return body.quarantine && body.quarantine.total > 0;
+      }, { timeoutMs: 60000, intervalMs: 1000 }).catch((err) => console.log(err.message));
     }
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light' });
@@ -126,6 +132,8 @@ describe('dashboard', { timeout: 300000 }, () => {
     assert.equal(await page.evaluate(() => window.e2eSamePage), true, 'the page was reloaded');
     assert.ok((await refreshes()) > refreshesBefore);
     assertNoConsoleErrors();
+    // The README's Overview: the live chart now has a few samples.
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'overview.png'), fullPage: true });
   }));
 
   test('overview: dark theme from prefers-color-scheme, and the toggle', () => track(async () => {

@@ -6,7 +6,7 @@
 // refreshes.
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO, freePort, start, waitFor } from './processes.mjs';
+import { REPO, freePort, run, start, waitFor } from './processes.mjs';
 
 export const DIST = path.join(REPO, 'web', 'dist');
 
@@ -39,5 +39,17 @@ export async function startDemo(medallion, workDir) {
       return false;
     }
   }, { proc, timeoutMs: 30000 });
-  return { url, lake, proc };
+  const kafka = /kafka\s+(\S+:\d+)/.exec(proc.log());
+  return { url, lake, proc, bootstrap: kafka ? kafka[1] : null, logs };
+}
+
+// A producer outside the demo sends a few seconds of orders, a share of them
+// malformed, into the demo's Kafka: they flow through ingest and Silver
+// like any others, and the malformed ones must land in quarantine (the
+// demo's own feed is clean, so the Quality page would have nothing to show).
+export async function sendMalformedOrders(medallion, demo) {
+  if (!demo.bootstrap) throw new Error(`no Kafka address in the demo's output:\n${demo.proc.log()}`);
+  await run(medallion, ['--log-format', 'json', 'produce', '--topic', 'orders', '--bootstrap', demo.bootstrap,
+    '--rate', '100', '--duration', '3', '--bad-fraction', '0.2', '--heavy-bad-every', '0', '--seed', '99',
+    '--products', '40'], path.join(demo.logs, 'produce-malformed.log'), 60000);
 }
