@@ -27,7 +27,7 @@ export async function startDemo(medallion, workDir) {
     '--products', '40', '--seed', '7'];
   const proc = start(medallion, args, path.join(logs, 'demo.log'));
   const url = `http://127.0.0.1:${port}`;
-  await waitFor('the demo to finish its history backfill', () => proc.log().includes('backfill:'), {
+  await waitFor('the demo to finish its history backfill', () => /^backfill: /m.test(proc.fullLog()), {
     proc,
     timeoutMs: 240000,
     intervalMs: 500,
@@ -39,7 +39,7 @@ export async function startDemo(medallion, workDir) {
       return false;
     }
   }, { proc, timeoutMs: 30000 });
-  const kafka = /kafka\s+(\S+:\d+)/.exec(proc.log());
+  const kafka = /kafka\s+(\S+:\d+)/.exec(proc.fullLog());
   return { url, lake, proc, bootstrap: kafka ? kafka[1] : null, logs };
 }
 

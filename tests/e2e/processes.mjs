@@ -41,6 +41,7 @@ export function start(command, args, logFile, options = {}) {
     logFile,
     exited: () => exited,
     log: () => tail(logFile),
+    fullLog: () => fs.readFileSync(logFile, 'utf8'),
     describe: () => `$ ${command} ${args.join(' ')}\n${tail(logFile)}`,
     async stop(timeoutMs = 20000) {
       if (exited) return exited;
