@@ -133,6 +133,7 @@ describe('dashboard', { timeout: 300000 }, () => {
     assert.ok((await refreshes()) > refreshesBefore);
     assertNoConsoleErrors();
     // The README's Overview: the live chart now has a few samples.
+    await page.waitForTimeout(SETTLE_MS);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'overview.png'), fullPage: true });
   }));
 

@@ -33,7 +33,8 @@ export class Tiles {
   }
 }
 
-// A card with a table; `columns` are {key, label, format?, numeric?}.
+// A card with a table; `columns` are {key, label, format?, numeric?, wrap?}
+// (wrap: long text breaks over lines instead of widening the table).
 export class TableCard {
   constructor(parent, { id, title, columns, empty = 'No data yet', wide = false, maxRows = 50 }) {
     this.columns = columns;
@@ -63,7 +64,7 @@ export class TableCard {
       for (const c of this.columns) {
         const raw = row[c.key];
         const text = c.format ? c.format(raw, row) : raw ?? '–';
-        tr.append(element('td', c.numeric ? 'num' : null, String(text)));
+        tr.append(element('td', c.numeric ? 'num' : c.wrap ? 'wrap' : null, String(text)));
       }
       body.append(tr);
     }

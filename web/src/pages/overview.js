@@ -85,11 +85,11 @@ export default {
         const p99 = msToSeconds(num(field(pipeline, 'freshness_p99_ms')));
         const quarantined = tables.filter((t) => t.layer === 'silver' && String(t.name).endsWith('_quarantine'))
           .reduce((sum, t) => sum + (num(t.rows) ?? 0), 0);
-        const idle = !pipeline ? '' : throughput === null ? 'no job reporting' : 'not reported';
-        tiles.set('throughput', throughput === null ? '–' : `${count(throughput)}/s`, idle || 'rows per second');
-        tiles.set('lag', count(lag), lag === null ? idle : 'records behind');
-        tiles.set('freshness-p50', duration(p50), p50 === null ? idle : 'event → Gold');
-        tiles.set('freshness-p99', duration(p99), p99 === null ? idle : 'event → Gold');
+        const missing = !pipeline ? '' : throughput === null ? 'no job reporting' : 'not reported';
+        tiles.set('throughput', throughput === null ? '–' : `${count(throughput)}/s`, throughput === null ? missing : 'rows per second');
+        tiles.set('lag', count(lag), lag === null ? missing : 'records behind');
+        tiles.set('freshness-p50', duration(p50), p50 === null ? missing : 'event → Gold');
+        tiles.set('freshness-p99', duration(p99), p99 === null ? missing : 'event → Gold');
         tiles.set('quarantined', tables.length ? count(quarantined) : '–', 'rows held out of Silver');
 
         tablesChart.update(tableRowsOption(tables));

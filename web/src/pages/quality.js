@@ -6,14 +6,25 @@ import { count, percent } from '../format.js';
 import { ChartPanel } from '../panel.js';
 import { TableCard, Tiles } from '../widgets.js';
 
-// "quantity · between" from expect_column_values_to_be_between on quantity:
-// the bars are narrow, the suite is in the tooltip.
-function expectationLabel(r) {
-  const name = String(r.expectation ?? '?')
+// "between" for expect_column_values_to_be_between: the bars are narrow.
+function shortExpectation(name) {
+  return String(name)
     .replace(/^expect_(column_(values?_)?)?/, '')
     .replace(/^(to_)?(be_)?/, '')
     .replaceAll('_', ' ');
-  return [r.column, name].filter(Boolean).join(' · ');
+}
+
+// "quantity · between"; the suite is in the tooltip.
+function expectationLabel(r) {
+  return [r.column, shortExpectation(r.expectation ?? '?')].filter(Boolean).join(' · ');
+}
+
+// A quarantine rule as the Silver job names it, "quantity:
+// expect_column_values_to_be_between(min_value=1, ...)", shortened to
+// "quantity: between(min_value=1, …)".
+function shortRule(rule) {
+  const text = String(rule).replace(/expect_[a-z_]+/g, (name) => shortExpectation(name));
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 
 // Share of rows that met the expectation over every validated batch (the
@@ -58,7 +69,7 @@ function quarantineOption(byRule) {
   const list = byRule.filter((r) => num(r.rows) !== null).sort((a, b) => num(b.rows) - num(a.rows)).slice(0, 15);
   if (!list.length) return null;
   const several = new Set(list.map((r) => r.table)).size > 1;
-  const label = (r) => (several ? `${String(r.table).replace(/^silver\//, '')} · ${r.rule}` : r.rule);
+  const label = (r) => (several ? `${String(r.table).replace(/^silver\//, '')} · ${shortRule(r.rule)}` : shortRule(r.rule));
   return {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
@@ -71,7 +82,7 @@ function quarantineOption(byRule) {
 function sampleRows(samples) {
   return samples.map((r) => ({
     table: String(r.table ?? '').replace(/^silver\//, ''),
-    rules: Array.isArray(r.rules) ? r.rules.join(', ') : String(r.reason ?? ''),
+    rules: Array.isArray(r.rules) ? r.rules.map(shortRule).join(', ') : String(r.reason ?? ''),
     source: r.source ?? '',
     value: r.value ?? '',
   }));
@@ -97,9 +108,9 @@ export default {
       maxRows: 20,
       columns: [
         { key: 'table', label: 'Table' },
-        { key: 'rules', label: 'Rules failed' },
+        { key: 'rules', label: 'Rules failed', wrap: true },
         { key: 'source', label: 'Kafka source' },
-        { key: 'value', label: 'Record', format: (v) => (v.length > 120 ? `${v.slice(0, 117)}…` : v) },
+        { key: 'value', label: 'Record', wrap: true, format: (v) => (v.length > 120 ? `${v.slice(0, 117)}…` : v) },
       ],
     });
 
