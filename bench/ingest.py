@@ -14,7 +14,10 @@ beginning with its own consumer group and its own output:
 Wall time covers the whole process (start-up and group join included) for
 (a) and (b); for (c) it covers the streaming query only (Spark's JVM start
 is reported apart). Peak RSS: (a) and (b) from wait4 via /usr/bin/time;
-(c) the driver JVM's VmHWM plus the Python driver's.
+(c) the driver JVM's VmHWM plus the Python driver's. CPU seconds (user +
+system, all threads): (a) and (b) from wait4; (c) the driver JVM's during
+the query. On a shared machine the CPU ratio is the steadier figure: wall
+time there measures the other jobs as much as the reader.
 
     python bench/ingest.py [--events 1000000] [--build build] [--no-spark]
     [--results bench/RESULTS.md]   # appends a dated section there
@@ -54,15 +57,15 @@ def free_port_pair() -> int:
     raise RuntimeError("no two consecutive free ports on loopback")
 
 
-def timed(args: list[str], **kw) -> tuple[float, int, str]:
-    """(wall seconds, peak RSS in MiB of the process tree, stdout)."""
-    fmt = "__time__ %e %M"
+def timed(args: list[str], **kw) -> tuple[float, float, int, str]:
+    """(wall seconds, CPU seconds, peak RSS in MiB of the process, stdout)."""
+    fmt = "__time__ %e %U %S %M"
     out = subprocess.run(["/usr/bin/time", "-f", fmt, *args], capture_output=True, text=True, **kw)
     if out.returncode != 0:
         sys.exit(f"{args[0]} failed ({out.returncode}):\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}")
     line = [l for l in out.stderr.splitlines() if l.startswith("__time__")][-1]
-    _, wall, rss_kb = line.split()
-    return float(wall), int(rss_kb) // 1024, out.stdout
+    _, wall, user, system, rss_kb = line.split()
+    return float(wall), float(user) + float(system), int(rss_kb) // 1024, out.stdout
 
 
 def spark_ingest(bootstrap: str, out_dir: Path, events: int) -> dict:
@@ -107,19 +110,27 @@ def spark_ingest(bootstrap: str, out_dir: Path, events: int) -> dict:
         .withColumn("ingest_date", F.to_date("ingest_time"))
     )
     table = out_dir / "bronze_spark"
+    jvm_pid = spark.sparkContext._jvm.ProcessHandle.current().pid()
+    cpu0 = cpu_seconds(jvm_pid)
     t0 = time.monotonic()
     query = (stream.writeStream.format("delta").partitionBy("ingest_date")
              .option("checkpointLocation", str(out_dir / "checkpoint"))
              .trigger(availableNow=True).start(str(table)))
     query.awaitTermination()
     seconds = time.monotonic() - t0
+    cpu = cpu_seconds(jvm_pid) - cpu0
     rows = spark.read.format("delta").load(str(table)).count()
-    jvm_pid = spark.sparkContext._jvm.ProcessHandle.current().pid()
     rss = vm_hwm_mib(jvm_pid) + vm_hwm_mib(os.getpid())
     spark.stop()
     if rows != events:
         sys.exit(f"Spark wrote {rows} rows, expected {events}")
-    return {"seconds": seconds, "startup": startup, "rows": rows, "rss_mib": rss}
+    return {"seconds": seconds, "cpu": cpu, "startup": startup, "rows": rows, "rss_mib": rss}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def vm_hwm_mib(pid: int) -> int:
@@ -156,11 +167,12 @@ def main() -> None:
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         print(f"produced {args.events} orders to {bootstrap} in {time.monotonic() - t0:.1f}s")
 
-        wall_a, rss_a, out = timed([str(reader), bootstrap, "orders", "bench-read"])
+        load_before = os.getloadavg()
+        wall_a, cpu_a, rss_a, out = timed([str(reader), bootstrap, "orders", "bench-read"])
         a = json.loads(out)
         if a["records"] != args.events:
             sys.exit(f"bare consumer read {a['records']} records, expected {args.events}")
-        wall_b, rss_b, _ = timed([str(medallion), "--log-format", "json", "ingest", "--topic", "orders",
+        wall_b, cpu_b, rss_b, _ = timed([str(medallion), "--log-format", "json", "ingest", "--topic", "orders",
                                   "--bootstrap", bootstrap, "--group", "bench-medallion", "--lake", str(work / "lake"),
                                   "--until-idle"])
         d = json.loads(subprocess.run([str(medallion), "table", "describe", str(work / "lake" / "bronze" / "orders"),
@@ -168,27 +180,35 @@ def main() -> None:
         if d["num_rows"] != args.events:
             sys.exit(f"medallion ingest wrote {d['num_rows']} rows, expected {args.events}")
         c = None if args.no_spark else spark_ingest(bootstrap, work / "spark", args.events)
+        load_after = os.getloadavg()
     finally:
         subprocess.run([kafka[0], "stop", *kafka[1:]], stdout=subprocess.DEVNULL)
 
     rate_a, rate_b = args.events / wall_a, args.events / wall_b
-    rows = [("(a) bare librdkafka consumer (read only)", wall_a, rate_a, rss_a),
-            ("(b) medallion ingest -> Bronze Delta", wall_b, rate_b, rss_b)]
+    rows = [("(a) bare librdkafka consumer (read only)", wall_a, rate_a, cpu_a, rss_a),
+            ("(b) medallion ingest -> Bronze Delta", wall_b, rate_b, cpu_b, rss_b)]
     if c:
         rows.append((f"(c) Spark Structured Streaming -> Delta (JVM start {c['startup']:.0f}s not counted)",
-                     c["seconds"], args.events / c["seconds"], c["rss_mib"]))
-    lines = ["| run | seconds | records/s | peak RSS MiB |", "|---|---:|---:|---:|"]
-    lines += [f"| {name} | {s:.1f} | {r:,.0f} | {m} |" for name, s, r, m in rows]
+                     c["seconds"], args.events / c["seconds"], c["cpu"], c["rss_mib"]))
+    lines = ["| run | seconds | records/s | CPU s | records per CPU s | peak RSS MiB |",
+             "|---|---:|---:|---:|---:|---:|"]
+    lines += [f"| {name} | {s:.1f} | {r:,.0f} | {cpu:.2f} | {args.events / cpu:,.0f} | {m} |"
+              for name, s, r, cpu, m in rows]
     lines.append("")
-    lines.append(f"- b/a = {rate_b / rate_a:.2f} (target >= 0.8)")
+    lines.append(f"- b/a = {rate_b / rate_a:.2f} wall, {cpu_a / cpu_b:.2f} per CPU second (target >= 0.8)")
     if c:
-        lines.append(f"- b/c = {rate_b / (args.events / c['seconds']):.1f} (target >= 10)")
+        lines.append(f"- b/c = {rate_b / (args.events / c['seconds']):.1f} wall, {c['cpu'] / cpu_b:.1f} per CPU second "
+                     f"(target >= 10)")
+    lines.append(f"- load average (1/5/15 min) {' '.join(f'{x:.1f}' for x in load_before)} before (a), "
+                 f"{' '.join(f'{x:.1f}' for x in load_after)} after the last run")
     report = "\n".join(lines)
     print(report)
     if args.results:
         cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
                     if l.startswith("model name")), platform.processor())
-        header = (f"\n## ingest (bench/ingest.py) - {datetime.date.today().isoformat()}\n\n"
+        commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True).stdout.strip()
+        header = (f"\n## ingest (bench/ingest.py) - {datetime.date.today().isoformat()}, commit {commit}\n\n"
                   f"Machine: {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}; "
                   f"{args.events:,} `orders` events, 6 partitions, one local KRaft broker; "
                   f"the machine was shared with other jobs.\n\n")
