@@ -29,15 +29,21 @@ void RegisterModelTasks(TaskRegistry& registry);
 // Registers every task above under its name.
 void RegisterDailyTasks(TaskRegistry& registry);
 
+// Days of Gold the demand backtest needs besides its fold origins: 28 days
+// of series before an origin (ml::FeatureSpec::min_history), the J+7 horizon
+// before the first origin's features are complete, and J+7 actuals after the
+// last origin.
+inline constexpr int kBacktestOverheadDays = 28 + 7 + 7;
+
 // When train_model trains; on other days it succeeds without training and the
 // champion keeps serving. Training is the slow step: the demo's 90-day
 // backfill trains weekly, counted back from its last date, so that date
 // trains too. Days with fewer than `min_history_days` of Gold are skipped
-// (the backtest needs lags and folds).
+// (the backtest needs lags and folds: see kBacktestOverheadDays).
 struct TrainingSchedule {
   int every_days = 1;
   int32_t anchor_day = 0;  // trains on days d with (anchor_day - d) % every_days == 0
-  int min_history_days = 21;
+  int min_history_days = kBacktestOverheadDays + 1;
 };
 void SetTrainingSchedule(const TrainingSchedule& schedule);
 TrainingSchedule CurrentTrainingSchedule();

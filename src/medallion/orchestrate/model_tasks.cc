@@ -84,9 +84,12 @@ Status RunTrainModel(const TaskContext& ctx) {
   options.lake_uri = ctx.lake_root;
   options.model_name = kModelName;
   options.as_of = ctx.logical_date;
-  // Each fold needs a week of origins after the 28 days the seasonal lags
-  // look back: a young lake gets fewer folds, never none.
-  options.folds = std::clamp((history - 35) / 7, 1, 5);
+  // The backtest scores origins whose series has kMinSeriesDays behind them
+  // and J+7 actuals ahead: what is left for fold origins is `spare` days.
+  // A young lake gets one shorter fold rather than none.
+  const int spare = history - kBacktestOverheadDays;
+  options.folds = std::clamp(spare / 7, 1, 5);
+  options.fold_step = options.folds == 1 ? std::clamp(spare, 1, 7) : 7;
   MEDALLION_ASSIGN_OR_RETURN(auto report, ml::TrainDemandModel(options));
   ctx.log.Write(report.ToString());
   ctx.log.Info("registered {} version {} ({} series, {} training rows, {} folds, {:.1f} s)", report.model_name,

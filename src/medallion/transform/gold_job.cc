@@ -16,6 +16,7 @@
 #include "medallion/transform/features_daily.h"
 #include "medallion/transform/gold_columns.h"
 #include "medallion/transform/rfm_scores.h"
+#include "medallion/transform/stream_gold.h"
 
 namespace medallion::transform {
 
@@ -92,7 +93,9 @@ Result<GoldJobReport> RunGoldJob(const GoldJobOptions& options) {
                                                 fmt::format("event_date <= '{}'", ingest::FormatDate(*options.to)),
                                                 *snapshot->schema()));
   }
-  MEDALLION_ASSIGN_OR_RETURN(auto silver, delta::ScanToTable(silver_table->store(), *snapshot, scan));
+  MEDALLION_ASSIGN_OR_RETURN(auto scanned, delta::ScanToTable(silver_table->store(), *snapshot, scan));
+  // The Gold functions key products and customers by int64 (see WithNumericIds).
+  MEDALLION_ASSIGN_OR_RETURN(auto silver, WithNumericIds(scanned));
   GoldJobReport report;
   report.silver_rows = silver->num_rows();
   if (silver->num_rows() == 0) return Status::NotFound(fmt::format("Silver table {} has no rows to aggregate", options.silver_uri));
