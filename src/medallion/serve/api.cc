@@ -5,6 +5,7 @@
 #include "medallion/serve/lake_metrics.h"
 #include "medallion/serve/models_routes.h"
 #include "medallion/serve/predict_route.h"
+#include "medallion/serve/route_support.h"
 #include "medallion/serve/static_files.h"
 
 namespace medallion::serve {
@@ -15,14 +16,9 @@ nlohmann::json StatusSchema() {
   return {{"type", "object"}, {"required", {"status"}}, {"properties", {{"status", {{"type", "string"}}}}}};
 }
 
+// Built-in routes state their own responses after GetRoute.
 RouteSpec Get(std::string path, std::string operation_id, std::string summary, std::string tag) {
-  RouteSpec spec;
-  spec.method = Method::kGet;
-  spec.path = std::move(path);
-  spec.operation_id = std::move(operation_id);
-  spec.summary = std::move(summary);
-  spec.tag = std::move(tag);
-  return spec;
+  return GetRoute(std::move(path), std::move(operation_id), std::move(summary), std::move(tag), nullptr);
 }
 
 }  // namespace

@@ -133,10 +133,12 @@ inline std::string SchemaMismatch(const nlohmann::json& schema, const nlohmann::
     if (!ok) return where + ": " + value.dump() + " is not " + schema["type"].dump();
   }
   if (value.is_object()) {
-    for (const auto& name : schema.value("required", nlohmann::json::array())) {
+    const nlohmann::json required = schema.value("required", nlohmann::json::array());
+    for (const auto& name : required) {
       if (!value.contains(name.get<std::string>())) return where + ": missing " + name.get<std::string>();
     }
-    for (const auto& [name, sub] : schema.value("properties", nlohmann::json::object()).items()) {
+    const nlohmann::json properties = schema.value("properties", nlohmann::json::object());
+    for (const auto& [name, sub] : properties.items()) {
       if (!value.contains(name)) continue;
       std::string why = SchemaMismatch(sub, value[name], where + "." + name);
       if (!why.empty()) return why;
