@@ -9,15 +9,12 @@
 #include <parquet/arrow/writer.h>
 #include <parquet/properties.h>
 
-#include <atomic>
 #include <chrono>
-#include <optional>
-#include <random>
-#include <thread>
 
 #include "medallion/common/arrow_compute.h"
 #include "medallion/common/arrow_status.h"
 #include "medallion/delta/dictionary_choice.h"
+#include "medallion/delta/parallel_for.h"
 #include "medallion/delta/partition.h"
 #include "medallion/delta/schema.h"
 #include "medallion/delta/stats.h"
@@ -47,8 +44,8 @@ std::string FileSuffix(const std::string& compression) {
 
 // Rough in-memory bytes per row, to cut files near the target size (Parquet
 // compresses, so files come out smaller than the target, never larger).
-// Counts only the bytes the rows reference: partitions are slices of larger
-// buffers (partition.cc).
+// Counts only the bytes the rows reference: the input may be a slice of
+// larger buffers.
 int64_t ApproxBytesPerRow(const arrow::Table& t) {
   if (t.num_rows() == 0) return 1;
   auto referenced = arrow::util::ReferencedBufferSize(t);
@@ -191,28 +188,15 @@ Result<std::vector<AddFile>> WriteDataFiles(storage::ObjectStore& store, const s
   const auto& plain_columns = dictionaries.plain;
   // Files are independent (own rows, own stats, own output stream), so they
   // are gathered and encoded in parallel: both are CPU-bound.
-  std::vector<std::optional<Result<AddFile>>> written(jobs.size());
-  std::atomic<size_t> next{0};
-  auto write_job = [&](const FileJob& job) -> Result<AddFile> {
+  std::vector<AddFile> written(jobs.size());
+  MEDALLION_RETURN_IF_ERROR(ParallelFor(jobs.size(), [&](size_t i) -> Status {
+    const FileJob& job = jobs[i];
     MEDALLION_ASSIGN_OR_RETURN(auto rows, plan.Gather(job.group, job.offset, job.length));
-    return WriteOneFile(store, rows, job.path, plan.values(job.group), options, codec, plain_columns);
-  };
-  auto worker = [&] {
-    for (size_t i = next++; i < jobs.size(); i = next++) {
-      written[i] = write_job(jobs[i]);
-      if (!written[i]->ok()) next = jobs.size();  // stop handing out work
-    }
-  };
-  const size_t threads = std::min<size_t>(jobs.size(), std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& thread : pool) thread.join();
-  for (auto& result : written) {
-    if (!result) continue;  // not started because an earlier file failed
-    if (!result->ok()) return result->status();
-    adds.push_back(std::move(*result).value());
-  }
+    MEDALLION_ASSIGN_OR_RETURN(written[i],
+                               WriteOneFile(store, rows, job.path, plan.values(job.group), options, codec, plain_columns));
+    return Status::OK();
+  }));
+  adds = std::move(written);
   return adds;
 }
 

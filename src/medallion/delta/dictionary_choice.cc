@@ -87,10 +87,15 @@ Result<DictionaryChoice> ChooseDictionaries(const arrow::Table& sample, int64_t 
       return ExpectedDistinct(distinct_values, non_null, static_cast<int64_t>(static_cast<double>(rows) * non_null_share));
     };
     const std::string& name = sample.schema()->field(i)->name();
-    if (expected_in(row_group_rows) * entry_bytes > static_cast<double>(dictionary_page_limit)) {
+    const double in_row_group = expected_in(row_group_rows);
+    const double in_write = expected_in(total_rows);
+    if (in_row_group * entry_bytes > static_cast<double>(dictionary_page_limit)) {
       choice.plain.push_back(name);
     } else if ((column->type()->id() == arrow::Type::STRING || column->type()->id() == arrow::Type::BINARY) &&
-               expected_in(total_rows) * entry_bytes <= static_cast<double>(kMaxSharedDictionaryBytes)) {
+               in_write * entry_bytes <= static_cast<double>(kMaxSharedDictionaryBytes) &&
+               in_write <= 1.25 * in_row_group + 8) {
+      // Every file would hold about the whole set anyway, so sharing it
+      // costs no space.
       choice.shared_dictionary.push_back(name);
     }
   }

@@ -27,9 +27,9 @@ struct DictionaryChoice {
   // Columns whose dictionary would exceed the page limit within a row group:
   // written plain from the start.
   std::vector<std::string> plain;
-  // String columns with so few distinct values in the whole write that one
-  // shared dictionary can be built before splitting (PartitionPlan::
-  // DictionaryEncode); every file then carries that small dictionary.
+  // String columns whose whole write holds few distinct values, about as
+  // many as each row group: one dictionary is built before splitting
+  // (PartitionPlan::DictionaryEncode) and every file carries all of it.
   std::vector<std::string> shared_dictionary;
 };
 

@@ -13,6 +13,7 @@
 
 #include "medallion/common/arrow_compute.h"
 #include "medallion/common/arrow_status.h"
+#include "medallion/delta/parallel_for.h"
 #include "medallion/delta/value_format.h"
 
 namespace medallion::delta {
@@ -219,24 +220,33 @@ Result<PartitionPlan> PartitionPlan::Make(const std::shared_ptr<arrow::Table>& t
 }
 
 Status PartitionPlan::DictionaryEncode(const std::vector<std::string>& columns) {
+  std::vector<int> indices;
   for (const auto& name : columns) {
     const int index = schema_->GetFieldIndex(name);
     if (index < 0) return Status::InvalidArgument(fmt::format("column '{}' is not in the data", name));
+    indices.push_back(index);
+  }
+  // Hashing a column is single-threaded: encode the columns side by side.
+  std::vector<std::shared_ptr<arrow::Array>> encoded(indices.size());
+  MEDALLION_RETURN_IF_ERROR(ParallelFor(indices.size(), [&](size_t i) -> Status {
     arrow::ArrayVector pieces;
-    for (const auto& batch : batches_) pieces.push_back(batch->column(index));
+    for (const auto& batch : batches_) pieces.push_back(batch->column(indices[i]));
     // One dictionary for the whole column: per-batch dictionaries would
     // differ between the pieces of one file.
     MEDALLION_ASSIGN_OR_RETURN_ARROW(auto combined, arrow::Concatenate(pieces));
-    MEDALLION_ASSIGN_OR_RETURN_ARROW(arrow::Datum encoded, arrow::compute::DictionaryEncode(combined));
-    auto dictionary_array = encoded.make_array();
-    auto field = schema_->field(index)->WithType(dictionary_array->type());
+    MEDALLION_ASSIGN_OR_RETURN_ARROW(arrow::Datum datum, arrow::compute::DictionaryEncode(combined));
+    encoded[i] = datum.make_array();
+    return Status::OK();
+  }));
+  for (size_t i = 0; i < indices.size(); ++i) {
+    auto field = schema_->field(indices[i])->WithType(encoded[i]->type());
     int64_t offset = 0;
     for (auto& batch : batches_) {
       MEDALLION_ASSIGN_OR_RETURN_ARROW(
-          batch, batch->SetColumn(index, field, dictionary_array->Slice(offset, batch->num_rows())));
+          batch, batch->SetColumn(indices[i], field, encoded[i]->Slice(offset, batch->num_rows())));
       offset += batch->num_rows();
     }
-    MEDALLION_ASSIGN_OR_RETURN_ARROW(schema_, schema_->SetField(index, field));
+    MEDALLION_ASSIGN_OR_RETURN_ARROW(schema_, schema_->SetField(indices[i], field));
   }
   return Status::OK();
 }
