@@ -321,7 +321,11 @@ Status RunDemo(DemoFlags flags, const CommandContext& ctx) {
   live_options.today = [&clock] { return clock.Today(); };
   live_options.first_dag_day = end;
   live_options.on_dag_run = [&printer](const orchestrate::DagRunOutcome& run) { ReportDagRun(printer, run); };
-  LivePipeline live(live_options, *runner, dag);
+  // Live, the stream owns Silver: the DAG's first task waits for it instead
+  // of racing it for the same txn.
+  registry.Replace("bronze_to_silver", [] { return orchestrate::MakeAwaitStreamedSilverTask(); });
+  MEDALLION_ASSIGN_OR_RETURN(auto live_dag, orchestrate::BuildDag(spec, registry));
+  LivePipeline live(live_options, *runner, live_dag);
   if (!g_stop_demo.load() && !TimeIsUp(flags, started)) live.Start();
   const double rate = clock.WallRate(static_cast<double>(std::max<int64_t>(feed->OrderEventsOn(end - 1), 1)));
   const auto live_started = Clock::now();

@@ -20,6 +20,11 @@
 namespace medallion::orchestrate {
 
 Task MakeBronzeToSilverTask();
+// bronze_to_silver for a lake whose Silver a streaming job keeps (the
+// demo's live phase): a sensor that waits until Silver's txn covers the
+// Bronze versions there were when it started, instead of a second writer
+// racing the stream for the same txn.
+Task MakeAwaitStreamedSilverTask();
 Task MakeValidateDataQualityTask();
 Task MakeBuildGoldFeaturesTask();
 Task MakeApiSmokeTestTask();
