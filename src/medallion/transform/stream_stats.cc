@@ -57,9 +57,9 @@ nlohmann::json LatencyHistogram::BucketsJson() const {
   nlohmann::json out = nlohmann::json::array();
   const auto& bounds = BucketBounds();
   int64_t cumulative = 0;
-  for (size_t i = 0; i < counts_.size(); ++i) {
+  for (size_t i = 0; i < bounds.size(); ++i) {
     cumulative += counts_[i];
-    out.push_back({i < bounds.size() ? bounds[i] : -1, cumulative});
+    out.push_back({bounds[i], cumulative});
   }
   return out;
 }

@@ -25,7 +25,8 @@ class LatencyHistogram {
   // The upper bound of the bucket holding the q-quantile (0 < q <= 1),
   // interpolated linearly inside the bucket; 0 with no samples.
   double Quantile(double q) const;
-  // [[le_ms, cumulative count], ...], the last le being -1 for +Inf.
+  // [[le_ms, cumulative count], ...] over the finite bounds; the +Inf
+  // bucket is the total count (Prometheus' convention: readers add it).
   nlohmann::json BucketsJson() const;
 
  private:
