@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "medallion/cli/commands.h"
+#include "medallion/cli/forecast_commands.h"
 #include "medallion/common/arrow_status.h"
 #include "medallion/ml/backtest.h"
 #include "medallion/ml/dataset.h"
@@ -126,6 +127,10 @@ Status BacktestFile(const PanelFlags& flags, const ml::BacktestSpec& spec) {
 }  // namespace
 
 void AddMlCommands(CLI::App& app, CommandContext& ctx) {
+  AddTrainCommand(app, ctx);
+  AddPredictCommand(app, ctx);
+  AddEvaluateCommand(app, ctx);
+  AddLoadCommand(app, ctx);
   auto* ml = app.add_subcommand("ml", "Models on files: fit, predict, backtest (XGBoost JSON models, Parquet rows)");
   ml->require_subcommand(1);
 

@@ -17,6 +17,7 @@
 #include "medallion/cli/commands.h"
 #include "medallion/common/logging.h"
 #include "medallion/ingest/calendar.h"
+#include "medallion/ingest/demand_truth.h"
 #include "medallion/ingest/embedded_cluster.h"
 #include "medallion/ingest/produce_run.h"
 #include "medallion/ingest/producer.h"
@@ -39,6 +40,7 @@ struct ProduceFlags {
   int64_t max_lag = -1;  // -1: 20 000 on the embedded cluster, off on a real broker
   int partitions = ingest::kDefaultPartitions;
   bool exit_when_done = false;
+  std::string truth_lake;  // write <lake>/_truth/daily_demand for the produced days
 };
 
 Result<int32_t> ParseDate(const std::string& text) {
@@ -74,6 +76,15 @@ int RunProduceCommand(ProduceFlags flags, const GlobalOptions& globals) {
     auto day = ParseDate(flags.history_end);
     if (!day.ok()) return ReportError(day.status());
     flags.run.history_end = *day;
+  }
+  if (!flags.truth_lake.empty() && flags.run.topic == "orders") {
+    // Same seed, catalogue and scale as the generator: the expected units behind its orders.
+    const int32_t end = flags.run.history_end != 0 ? flags.run.history_end : ingest::TodayUtc();
+    ingest::DemandModel model(flags.run.seed, flags.run.num_products, flags.run.daily_units);
+    auto version = ingest::WriteDemandTruth(flags.truth_lake, model, end - flags.run.history_days, end + 1);
+    if (!version.ok()) return ReportError(version.status());
+    spdlog::info("demand truth for {} products written to {}/{} (version {})", flags.run.num_products,
+                 flags.truth_lake, ingest::kDemandTruthTable, *version);
   }
   std::unique_ptr<ingest::EmbeddedCluster> cluster;
   std::string bootstrap = flags.bootstrap;
@@ -147,6 +158,7 @@ void AddProduceCommands(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--lag-group", flags->lag_group, "Consumer group whose lag paces the producer")->capture_default_str();
   cmd->add_option("--partitions", flags->partitions, "Partitions per topic on the embedded cluster")->capture_default_str();
   cmd->add_option("--bootstrap-file", flags->bootstrap_file, "Embedded: also write the bootstrap address to this file");
+  cmd->add_option("--truth-lake", flags->truth_lake, "Orders: also write the expected demand to <lake>/_truth/daily_demand");
   cmd->add_flag("--exit-when-done", flags->exit_when_done, "Embedded: exit after producing instead of serving on");
   // Runs inside the parse callback (the command needs nothing set up by
   // main), so it works whether or not main() defers work through ctx.
