@@ -81,6 +81,7 @@ struct DemoFlags {
   double day_seconds = 60;
   double duration = 0;
   int train_every_days = 7;
+  int boost_rounds = 80;
   DemoFeedOptions feed;
 };
 
@@ -301,6 +302,7 @@ Status RunDemo(DemoFlags flags, const CommandContext& ctx) {
   orchestrate::TrainingSchedule schedule;
   schedule.every_days = flags.train_every_days;
   schedule.anchor_day = end - 1;
+  schedule.boost_rounds = flags.boost_rounds;
   orchestrate::SetTrainingSchedule(schedule);
   const auto backfill_started = Clock::now();
   int failed_dates = 0;
@@ -379,6 +381,9 @@ void AddDemoCommands(CLI::App& app, CommandContext& ctx) {
                   "Train every N days of the backfill and live phase, counted back from the last history day")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--boost-rounds", flags->boost_rounds,
+                  "XGBoost rounds per training (0: the model's default 300; fewer train faster)")
+      ->capture_default_str();
   cmd->add_option("--products", flags->feed.products, "Products in the catalogue")->capture_default_str();
   cmd->add_option("--daily-units", flags->feed.daily_units, "Rough units sold per day over all products")
       ->capture_default_str();

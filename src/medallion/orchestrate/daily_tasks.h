@@ -49,6 +49,10 @@ struct TrainingSchedule {
   int every_days = 1;
   int32_t anchor_day = 0;  // trains on days d with (anchor_day - d) % every_days == 0
   int min_history_days = kBacktestOverheadDays + 1;
+  // XGBoost rounds (0: ml::DefaultDemandParams' 300). Fewer rounds with a
+  // proportionally larger learning rate train a demo's lake in a fraction of
+  // the time.
+  int boost_rounds = 0;
 };
 void SetTrainingSchedule(const TrainingSchedule& schedule);
 TrainingSchedule CurrentTrainingSchedule();

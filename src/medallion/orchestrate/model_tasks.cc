@@ -90,6 +90,13 @@ Status RunTrainModel(const TaskContext& ctx) {
   const int spare = history - kBacktestOverheadDays;
   options.folds = std::clamp(spare / 7, 1, 5);
   options.fold_step = options.folds == 1 ? std::clamp(spare, 1, 7) : 7;
+  if (schedule.boost_rounds > 0) {
+    options.params = ml::DefaultDemandParams(options.kind);
+    const double rounds = options.params.value("num_boost_round", 300);
+    const double eta = options.params.value("eta", 0.05);
+    options.params["num_boost_round"] = schedule.boost_rounds;
+    options.params["eta"] = std::min(0.3, eta * rounds / schedule.boost_rounds);
+  }
   MEDALLION_ASSIGN_OR_RETURN(auto report, ml::TrainDemandModel(options));
   ctx.log.Write(report.ToString());
   ctx.log.Info("registered {} version {} ({} series, {} training rows, {} folds, {:.1f} s)", report.model_name,

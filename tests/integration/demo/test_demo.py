@@ -1,7 +1,9 @@
 """`medallion demo` end to end, as a scripted user would run it.
 
-One run of `medallion demo --duration 120 --history-days 30` on a fresh lake
-and a free port (embedded Kafka, no Java). While it runs, the API must answer
+One run of `medallion demo --duration 120 --history-days 45` on a fresh lake
+and a free port (embedded Kafka, no Java). 45 days, not 30: the demand
+model's backtest needs 43 days of Gold (28 days of series before an origin,
+J+7 on both sides), so a 30-day lake can have no champion. While it runs, the API must answer
 /health and /api/v1/tables; it must exit 0 by itself; afterwards every Delta
 table under the lake must open in delta-rs, the registry must have a
 champion, gold/demand_forecast must hold J+1 and J+7 rows, and no Gold table
@@ -22,7 +24,7 @@ import pytest
 from deltalake import DeltaTable
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-HISTORY_DAYS = 30
+HISTORY_DAYS = 45
 DURATION_S = 120
 
 # Key columns of the Gold tables whose rows are one per key.
