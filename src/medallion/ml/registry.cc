@@ -93,6 +93,16 @@ struct Registry::State {
     return ReplayEvents(std::move(events));
   }
 
+  // One model's history; NotFound if it was never registered.
+  Result<ModelHistory> LoadModel(const std::string& name) {
+    MEDALLION_ASSIGN_OR_RETURN(Histories histories, Load());
+    auto model = histories.find(name);
+    if (model == histories.end()) {
+      return Status::NotFound(fmt::format("model '{}' is not in the registry {}", name, lake->root_uri()));
+    }
+    return std::move(model->second);
+  }
+
   // Appends `event` as one commit that advances the model's txn from
   // `event.seq - 1` to `event.seq`: Conflict if anyone else advanced it first.
   Status Commit(const RegistryEvent& event) {
@@ -179,13 +189,9 @@ Result<std::vector<ModelVersion>> Registry::List(const std::string& name) const 
 }
 
 Result<ModelVersion> Registry::Get(const std::string& name, int64_t version) const {
-  MEDALLION_ASSIGN_OR_RETURN(Histories histories, state_->Load());
-  auto model = histories.find(name);
-  if (model == histories.end()) {
-    return Status::NotFound(fmt::format("model '{}' is not in the registry {}", name, lake_uri()));
-  }
-  auto found = model->second.versions.find(version);
-  if (found == model->second.versions.end()) {
+  MEDALLION_ASSIGN_OR_RETURN(const ModelHistory h, state_->LoadModel(name));
+  auto found = h.versions.find(version);
+  if (found == h.versions.end()) {
     return Status::NotFound(fmt::format("model '{}' has no version {}", name, version));
   }
   return found->second;
@@ -207,12 +213,7 @@ Result<std::optional<ModelVersion>> Registry::Alias(const std::string& name, con
 Result<PromotionDecision> Registry::Promote(const std::string& name, std::optional<int64_t> version,
                                             const PromotionGate& gate, bool force) {
   for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
-    MEDALLION_ASSIGN_OR_RETURN(Histories histories, state_->Load());
-    auto model = histories.find(name);
-    if (model == histories.end()) {
-      return Status::NotFound(fmt::format("model '{}' is not in the registry {}", name, lake_uri()));
-    }
-    const ModelHistory& h = model->second;
+    MEDALLION_ASSIGN_OR_RETURN(const ModelHistory h, state_->LoadModel(name));
     std::optional<int64_t> wanted = version ? version : h.challenger;
     if (!wanted) return Status::NotFound(fmt::format("model '{}' has no challenger to promote", name));
     auto candidate = h.versions.find(*wanted);
@@ -255,12 +256,7 @@ Result<PromotionDecision> Registry::Promote(const std::string& name, std::option
 
 Result<ModelVersion> Registry::Rollback(const std::string& name) {
   for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
-    MEDALLION_ASSIGN_OR_RETURN(Histories histories, state_->Load());
-    auto model = histories.find(name);
-    if (model == histories.end()) {
-      return Status::NotFound(fmt::format("model '{}' is not in the registry {}", name, lake_uri()));
-    }
-    const ModelHistory& h = model->second;
+    MEDALLION_ASSIGN_OR_RETURN(const ModelHistory h, state_->LoadModel(name));
     if (h.champions.size() < 2) {
       return Status::InvalidArgument(fmt::format("model '{}' has no previous champion to roll back to", name));
     }
