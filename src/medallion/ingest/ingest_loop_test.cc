@@ -86,8 +86,16 @@ class IngestLoopTest : public ::testing::Test {
     }
   }
 
+  // A group member in a thread of its own, until the topic is drained.
+  std::thread Member(KafkaSource& source, BronzeSink& sink, Status* result) {
+    return std::thread([this, &source, &sink, result] {
+      *result = RunIngestLoop(source, sink, {.until_idle = true, .idle_polls = 4}, never_stop_);
+    });
+  }
+
   std::unique_ptr<EmbeddedCluster> cluster_;
   std::unique_ptr<Producer> producer_;
+  std::atomic<bool> never_stop_{false};
   int next_ = 0;
 };
 
@@ -147,12 +155,11 @@ TEST_F(IngestLoopTest, TwoMembersShareTheTopicExactlyOnce) {
   InMemoryOffsetStore store;
   MemorySink sink(&store, "g", "orders");
   Produce(3000);
-  std::atomic<bool> stop{false};
   auto a = Source(&store);
   auto b = Source(&store);
   Status sa, sb;
-  std::thread ta([&] { sa = RunIngestLoop(*a, sink, {.until_idle = true, .idle_polls = 4}, stop); });
-  std::thread tb([&] { sb = RunIngestLoop(*b, sink, {.until_idle = true, .idle_polls = 4}, stop); });
+  std::thread ta = Member(*a, sink, &sa);
+  std::thread tb = Member(*b, sink, &sb);
   ta.join();
   tb.join();
   ASSERT_TRUE(sa.ok()) << sa;
@@ -208,17 +215,16 @@ TEST_F(IngestLoopTest, ARebalanceWaitsForTheWriteInFlight) {
   InMemoryOffsetStore store;
   MemorySink sink(&store, "g", "orders");
   Produce(6000);
-  std::atomic<bool> stop{false};
   auto a = Source(&store);
   SlowSink slow(sink);
   slow.Watch(a.get());
   Status sa, sb;
-  std::thread ta([&] { sa = RunIngestLoop(*a, slow, {.until_idle = true, .idle_polls = 4}, stop); });
+  std::thread ta = Member(*a, slow, &sa);
   // B joins while A is busy writing: A's revocation has to wait for its
   // write, so B resumes after what A committed.
   while (slow.writes.load() < 2) std::this_thread::sleep_for(10ms);
   auto b = Source(&store);
-  std::thread tb([&] { sb = RunIngestLoop(*b, sink, {.until_idle = true, .idle_polls = 4}, stop); });
+  std::thread tb = Member(*b, sink, &sb);
   ta.join();
   tb.join();
   ASSERT_TRUE(sa.ok()) << sa;
