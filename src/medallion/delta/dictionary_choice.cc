@@ -13,6 +13,15 @@ namespace medallion::delta {
 
 namespace {
 
+// Mean bytes of a non-null value in a PLAIN page: 4-byte length + the bytes.
+template <typename BinaryArrayType>
+double MeanPlainBytes(const BinaryArrayType& values) {
+  const int64_t n = values.length() - values.null_count();
+  if (n <= 0) return 0;
+  const double bytes = static_cast<double>(values.value_offset(values.length()) - values.value_offset(0));
+  return 4 + bytes / static_cast<double>(n);
+}
+
 // Bytes one distinct value takes in a PLAIN dictionary page; 0 for types
 // writers never dictionary-encode (booleans) or that we leave alone (nested).
 double DictionaryEntryBytes(const arrow::DataType& type, const arrow::Array& distinct) {
@@ -33,21 +42,11 @@ double DictionaryEntryBytes(const arrow::DataType& type, const arrow::Array& dis
     case arrow::Type::DOUBLE:
       return 8;
     case arrow::Type::STRING:
-    case arrow::Type::BINARY: {
-      const auto& values = static_cast<const arrow::BinaryArray&>(distinct);
-      const int64_t n = values.length() - values.null_count();
-      if (n <= 0) return 0;
-      const double bytes = static_cast<double>(values.value_offset(values.length()) - values.value_offset(0));
-      return 4 + bytes / static_cast<double>(n);  // 4: the length prefix
-    }
+    case arrow::Type::BINARY:
+      return MeanPlainBytes(static_cast<const arrow::BinaryArray&>(distinct));
     case arrow::Type::LARGE_STRING:
-    case arrow::Type::LARGE_BINARY: {
-      const auto& values = static_cast<const arrow::LargeBinaryArray&>(distinct);
-      const int64_t n = values.length() - values.null_count();
-      if (n <= 0) return 0;
-      const double bytes = static_cast<double>(values.value_offset(values.length()) - values.value_offset(0));
-      return 4 + bytes / static_cast<double>(n);
-    }
+    case arrow::Type::LARGE_BINARY:
+      return MeanPlainBytes(static_cast<const arrow::LargeBinaryArray&>(distinct));
     default:
       return 0;
   }

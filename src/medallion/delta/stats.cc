@@ -297,22 +297,10 @@ int CountLeaves(const arrow::DataType& type) {
   return leaves;
 }
 
+// Decimals are stored as big-endian bytes of several physical types: the
+// data pass reads them instead.
 bool FooterCoversType(const arrow::DataType& type) {
-  switch (type.id()) {
-    case arrow::Type::INT8:
-    case arrow::Type::INT16:
-    case arrow::Type::INT32:
-    case arrow::Type::INT64:
-    case arrow::Type::FLOAT:
-    case arrow::Type::DOUBLE:
-    case arrow::Type::DATE32:
-    case arrow::Type::TIMESTAMP:
-    case arrow::Type::STRING:
-    case arrow::Type::LARGE_STRING:
-      return true;
-    default:
-      return false;
-  }
+  return HasMinMax(type) && type.id() != arrow::Type::DECIMAL128;
 }
 
 json StatsObject(int64_t num_records, json min_values, json max_values, json null_count) {
