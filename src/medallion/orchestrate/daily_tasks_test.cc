@@ -13,6 +13,7 @@
 #include "medallion/delta/table.h"
 #include "medallion/ingest/bronze_schema.h"
 #include "medallion/ingest/orders_generator.h"
+#include "medallion/orchestrate/lake_layout.h"
 #include "medallion/orchestrate/runner.h"
 #include "medallion/orchestrate/test_support.h"
 #include "medallion/transform/silver_test_support.h"
@@ -136,6 +137,9 @@ TEST_F(DailyTasksTest, ForcedReRunOfADateDuplicatesNothing) {
 }
 
 TEST_F(DailyTasksTest, AFailLevelExpectationFailsTheTaskAndStopsGold) {
+  // Silver first, with the shipped suite; then a day-level rule the day breaks.
+  testing::StandaloneContext standalone(lake_, kSecondDate);
+  ASSERT_TRUE(MakeBronzeToSilverTask().run(standalone.context).ok());
   auto suites = dir_ / "suites";
   std::filesystem::create_directories(suites);
   std::ofstream(suites / "orders_suite.yaml") << "name: strict\n"
@@ -148,7 +152,7 @@ TEST_F(DailyTasksTest, AFailLevelExpectationFailsTheTaskAndStopsGold) {
   auto run = OpenRunner(false)->RunDag(DataDag(), kSecondDate);
   ASSERT_TRUE(run.ok()) << run.status();
   EXPECT_FALSE(run->ok());
-  EXPECT_EQ(run->tasks[0].state, "success");
+  EXPECT_EQ(run->tasks[0].state, "success");  // nothing pending: no batch to validate
   EXPECT_EQ(run->tasks[1].state, "failed");
   EXPECT_EQ(run->tasks[1].tries, 1);  // bad data is not retried
   EXPECT_THAT(run->tasks[1].error, HasSubstr("expect_table_row_count_to_be_between"));
@@ -156,12 +160,17 @@ TEST_F(DailyTasksTest, AFailLevelExpectationFailsTheTaskAndStopsGold) {
   EXPECT_GT(Read("gold/quality_metrics", "run_id = 'daily-2024-06-02'")->num_rows(), 0);  // results kept
 }
 
-TEST_F(DailyTasksTest, MissingSuiteNamesEveryPlaceTried) {
-  ::setenv("MEDALLION_QUALITY_DIR", (dir_ / "nowhere").c_str(), 1);
-  testing::StandaloneContext standalone(lake_, kSecondDate);
-  Status st = MakeBronzeToSilverTask().run(standalone.context);
-  EXPECT_TRUE(st.IsNotFound());
-  EXPECT_THAT(st.message(), HasSubstr((dir_ / "nowhere" / "orders_suite.yaml").string()));
+TEST_F(DailyTasksTest, QualityDirWinsAndAMissingSuiteNamesWhereItLooked) {
+  auto suites = dir_ / "suites";
+  std::filesystem::create_directories(suites);
+  std::ofstream(suites / "orders_suite.yaml") << "name: mine\nexpectations: []\n";
+  ::setenv("MEDALLION_QUALITY_DIR", suites.c_str(), 1);
+  auto found = FindQualitySuite("orders");
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(*found, (suites / "orders_suite.yaml").string());
+  auto missing = FindQualitySuite("no_such_entity");
+  EXPECT_TRUE(missing.status().IsNotFound());
+  EXPECT_THAT(missing.status().message(), HasSubstr((suites / "no_such_entity_suite.yaml").string()));
 }
 
 TEST(TrainingScheduleTest, WeeklyCountsBackFromTheAnchorSoTheAnchorTrains) {
