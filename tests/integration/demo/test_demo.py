@@ -31,7 +31,7 @@ DURATION_S = 120
 GOLD_KEYS = {
     "features_daily": ["event_date", "product_id"],
     "revenue_product_daily": ["event_date", "product_id"],
-    "sales_daily": ["event_date"],
+    "sales_daily": ["event_date", "product_id"],
     "country_daily": ["event_date", "country"],
     "demand_forecast": ["as_of_date", "level", "key", "horizon", "model_name"],
 }
