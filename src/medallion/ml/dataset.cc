@@ -55,28 +55,28 @@ std::vector<size_t> AllRows(const Dataset& dataset) {
   return rows;
 }
 
-}  // namespace
-
-Dataset BuildStackedDataset(const Panel& panel, const FeatureBuilder& features, const std::vector<int>& horizons,
-                            const OriginRange& range) {
+// One block of rows per horizon, each made by `build(h)`.
+template <typename Build>
+Dataset Stack(const FeatureBuilder& features, const std::vector<int>& horizons, Build build) {
   Dataset out;
   out.x = FeatureMatrix(features.names());
   for (int h : horizons) {
-    Dataset part = BuildDataset(panel, features, h, range);
+    Dataset part = build(h);
     AppendRows(out, part, AllRows(part));
   }
   return out;
 }
 
+}  // namespace
+
+Dataset BuildStackedDataset(const Panel& panel, const FeatureBuilder& features, const std::vector<int>& horizons,
+                            const OriginRange& range) {
+  return Stack(features, horizons, [&](int h) { return BuildDataset(panel, features, h, range); });
+}
+
 Dataset BuildStackedTrainingSet(const Panel& panel, const FeatureBuilder& features, const std::vector<int>& horizons,
                                 Day cutoff) {
-  Dataset out;
-  out.x = FeatureMatrix(features.names());
-  for (int h : horizons) {
-    Dataset part = BuildTrainingSet(panel, features, h, cutoff);
-    AppendRows(out, part, AllRows(part));
-  }
-  return out;
+  return Stack(features, horizons, [&](int h) { return BuildTrainingSet(panel, features, h, cutoff); });
 }
 
 Dataset RowsOfHorizon(const Dataset& dataset, int horizon) {

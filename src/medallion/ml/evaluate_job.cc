@@ -82,12 +82,7 @@ Result<std::shared_ptr<arrow::Table>> ToArrow(const std::vector<AccuracyRow>& ro
     oracle.push_back(opt(r.oracle_wape));
     oracle_counts.push_back(r.oracle_rows);
   }
-  const int64_t now_us =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  arrow::TimestampBuilder at(arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"), arrow::default_memory_pool());
-  for (size_t i = 0; i < rows.size(); ++i) MEDALLION_RETURN_IF_ERROR(FromArrow(at.Append(now_us)));
-  std::shared_ptr<arrow::Array> at_array;
-  MEDALLION_RETURN_IF_ERROR(FromArrow(at.Finish(&at_array)));
+  MEDALLION_ASSIGN_OR_RETURN(auto at_array, NowColumn(rows.size()));
   auto f = [](const char* name, std::shared_ptr<arrow::DataType> type) { return arrow::field(name, std::move(type)); };
   auto schema = arrow::schema({f("model_name", arrow::utf8()), f("model_version", arrow::int64()),
                                f("horizon", arrow::int32()), f("rows", arrow::int64()), f("model_wape", arrow::float64()),

@@ -2,6 +2,10 @@
 
 #include <arrow/api.h>
 
+#include <chrono>
+
+#include "medallion/common/arrow_status.h"
+
 #include "medallion/delta/scan.h"
 #include "medallion/delta/schema.h"
 #include "medallion/delta/table.h"
@@ -23,6 +27,16 @@ Result<int64_t> WriteLakeTable(const std::string& lake_uri, const std::string& n
   auto written = (*table)->OverwritePartitions(data);
   if (!written.ok()) return written.status().WithContext(name);
   return written->version;
+}
+
+Result<std::shared_ptr<arrow::Array>> NowColumn(size_t rows) {
+  const int64_t now_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  arrow::TimestampBuilder builder(arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"), arrow::default_memory_pool());
+  for (size_t i = 0; i < rows; ++i) MEDALLION_RETURN_IF_ERROR(FromArrow(builder.Append(now_us)));
+  std::shared_ptr<arrow::Array> out;
+  MEDALLION_RETURN_IF_ERROR(FromArrow(builder.Finish(&out)));
+  return out;
 }
 
 Result<std::shared_ptr<arrow::Table>> ReadLakeTable(const std::string& lake_uri, const std::string& name) {

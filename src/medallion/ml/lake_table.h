@@ -25,6 +25,10 @@ Result<int64_t> WriteLakeTable(const std::string& lake_uri, const std::string& n
                                const std::vector<std::string>& partition_columns = {},
                                const std::map<std::string, std::string>& properties = {});
 
+// `rows` copies of the current UTC time: the created_at / evaluated_at column
+// of an output table.
+Result<std::shared_ptr<arrow::Array>> NowColumn(size_t rows);
+
 // Every row of <lake>/<name>; NotFound when there is no such table.
 Result<std::shared_ptr<arrow::Table>> ReadLakeTable(const std::string& lake_uri, const std::string& name);
 

@@ -133,12 +133,7 @@ Result<std::shared_ptr<arrow::Table>> ToArrow(const std::vector<ForecastRow>& ro
     names.push_back(version.name);
     versions.push_back(version.version);
   }
-  const int64_t now_us =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  arrow::TimestampBuilder created(arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"), arrow::default_memory_pool());
-  for (size_t i = 0; i < rows.size(); ++i) MEDALLION_RETURN_IF_ERROR(FromArrow(created.Append(now_us)));
-  std::shared_ptr<arrow::Array> created_array;
-  MEDALLION_RETURN_IF_ERROR(FromArrow(created.Finish(&created_array)));
+  MEDALLION_ASSIGN_OR_RETURN(auto created_array, NowColumn(rows.size()));
   auto schema = arrow::schema({arrow::field("as_of_date", arrow::date32()), arrow::field("target_date", arrow::date32()),
                                arrow::field("horizon", arrow::int32()), arrow::field("level", arrow::utf8()),
                                arrow::field("key", arrow::utf8()), arrow::field("forecast", arrow::float64()),

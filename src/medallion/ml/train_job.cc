@@ -153,6 +153,7 @@ Result<TrainReport> TrainDemandModel(const TrainOptions& options) {
   report.series = panel.series().size();
   report.training_rows = train.size();
   report.backtest = std::move(backtest);
+  report.features = model->feature_names();
   MEDALLION_ASSIGN_OR_RETURN(report.importance, model->Importance());
   report.metrics = MetricsJson(report.backtest);
 

@@ -46,6 +46,7 @@ struct TrainReport {
   size_t series = 0;
   size_t training_rows = 0;
   BacktestReport backtest;
+  std::vector<std::string> features;     // the model's inputs, "horizon" among them
   std::vector<FeatureImportance> importance;
   nlohmann::json metrics;               // what the registry stores (see MetricsJson)
   double seconds = 0;

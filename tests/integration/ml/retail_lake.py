@@ -12,6 +12,9 @@ import subprocess
 import time
 from pathlib import Path
 
+import pyarrow.compute as pc
+from deltalake import DeltaTable, write_deltalake
+
 REPO = Path(__file__).resolve().parents[3]
 SUITE = REPO / "config" / "quality" / "orders_suite.yaml"
 HISTORY_END = "2026-06-01"  # 180 days from 2025-12-03: no fixed-date holiday in the backtest weeks
@@ -62,5 +65,14 @@ def build_retail_lake(medallion: str, lake: Path, work: Path, *, days: int = 180
             producer.wait(60)
     run([medallion, "--log-format", "json", "silver", "--entity", "orders", "--bronze", lake / "bronze" / "orders",
          "--silver", lake / "silver" / "orders", "--suite", SUITE])
-    run([medallion, "--log-format", "json", "gold", "--lake", lake])
+    # `medallion gold` casts product_id to int64 and stops at the generator's
+    # "P00042" ids (a transform bug, reported). Until it is fixed, Gold is
+    # computed from a copy of Silver whose ids are the numbers alone; the
+    # forecasting code joins both spellings (ml::ProductKey).
+    numeric = work / "silver_numeric_ids"
+    silver = DeltaTable(str(lake / "silver" / "orders")).to_pyarrow_table()
+    ids = pc.utf8_ltrim(pc.utf8_ltrim(silver.column("product_id"), characters="P"), characters="0")
+    silver = silver.set_column(silver.schema.get_field_index("product_id"), "product_id", ids)
+    write_deltalake(str(numeric), silver, mode="overwrite", partition_by=["event_date"])
+    run([medallion, "--log-format", "json", "gold", "--lake", lake, "--silver", numeric])
     return lake
