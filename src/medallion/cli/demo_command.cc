@@ -170,6 +170,23 @@ Result<uint16_t> ParsePort(const std::string& text) {
   return Status::InvalidArgument("--port must be 0..65535 or 'free', got '" + text + "'");
 }
 
+// Silver quarantines events more than a day ahead of their ingest time, so
+// the simulated clock may run fast only until it reaches the present: the
+// live phase replays the last kCatchUpDays days at --day-seconds each, then
+// goes on in real time.
+constexpr int32_t kCatchUpDays = 7;
+
+int64_t SimulatedNowMillis(const orchestrate::AcceleratedClock& clock) {
+  const int64_t wall = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+  return std::min(clock.NowMillis(), wall);
+}
+
+int32_t SimulatedToday(const orchestrate::AcceleratedClock& clock) {
+  return static_cast<int32_t>(SimulatedNowMillis(clock) / orchestrate::AcceleratedClock::kDayMillis);
+}
+
 bool TimeIsUp(const DemoFlags& flags, Clock::time_point started) {
   return flags.duration > 0 && std::chrono::duration<double>(Clock::now() - started).count() >= flags.duration;
 }
@@ -265,7 +282,9 @@ Status RunDemo(DemoFlags flags, const CommandContext& ctx) {
 
   // 2. History, unless the lake has one (a second run resumes: the backfill
   // passes over the dates already done, then live goes on).
-  const int32_t end = ingest::TodayUtc();
+  // The history ends kCatchUpDays before today; live replays those days on
+  // the accelerated clock, then follows the wall clock (see SimulatedNow).
+  const int32_t end = ingest::TodayUtc() - kCatchUpDays;
   const bool has_history = BronzeOrderRows(lake) > 0;
   flags.feed.bootstrap = bootstrap;
   flags.feed.group = group;
@@ -320,7 +339,7 @@ Status RunDemo(DemoFlags flags, const CommandContext& ctx) {
   orchestrate::AcceleratedClock clock(end, flags.day_seconds);
   LiveOptions live_options;
   live_options.lake = lake;
-  live_options.today = [&clock] { return clock.Today(); };
+  live_options.today = [&clock] { return SimulatedToday(clock); };
   live_options.first_dag_day = end;
   live_options.on_dag_run = [&printer](const orchestrate::DagRunOutcome& run) { ReportDagRun(printer, run); };
   // Live, the stream owns Silver: the DAG's first task waits for it instead
@@ -334,12 +353,13 @@ Status RunDemo(DemoFlags flags, const CommandContext& ctx) {
   int64_t live_sent = 0;
   Status feed_status;
   while (!g_stop_demo.load() && !TimeIsUp(flags, started) && feed_status.ok()) {
-    printer.SetPhase(fmt::format("live {} (day {})", ingest::FormatDate(clock.Today()),
-                                 clock.Today() - end + 1));
+    const int32_t today = SimulatedToday(clock);
+    printer.SetPhase(fmt::format("live {}{}", ingest::FormatDate(today),
+                                 today < ingest::TodayUtc() ? " (catching up, accelerated)" : ""));
     const double elapsed = std::chrono::duration<double>(Clock::now() - live_started).count();
     const auto due = static_cast<int64_t>(elapsed * rate);
     while (live_sent < due && feed_status.ok() && !g_stop_demo.load()) {
-      feed_status = feed->SendLive(clock.NowMillis(), g_stop_demo);
+      feed_status = feed->SendLive(SimulatedNowMillis(clock), g_stop_demo);
       ++live_sent;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
