@@ -179,6 +179,54 @@ TEST(PastViewTest, HidesEverythingAfterTheOrigin) {
   EXPECT_TRUE(std::isnan(view.Known(0, 105)));
 }
 
+TEST(PastViewTest, ObservedColumnsStopAtTheOrigin) {
+  Series s;
+  s.id = "x";
+  s.first_day = 100;
+  s.target = {1, 2, 3, 4, 5, 6};
+  s.observed = {{10, 20, 30, 40, 50, 60}};
+  PastView view(s, /*origin=*/102, /*horizon=*/2);
+  EXPECT_EQ(view.Observed(0, 102), 30);
+  // Unlike a known column, the target day's value is not yet observed.
+  EXPECT_TRUE(std::isnan(view.Observed(0, 103)));
+  EXPECT_TRUE(std::isnan(view.Observed(0, 104)));
+}
+
+TEST(DatasetTest, StackedRowsOfEveryHorizonNeverSeeTheFuture) {
+  // price is treated as observed here: only known once its day is over.
+  PanelSpec spec;
+  spec.observed_columns = {"price"};
+  FeatureSpec features;
+  features.horizon_feature = true;
+  FeatureBuilder builder(features, {}, spec.observed_columns);
+  auto table = MakeSyntheticDemand(SyntheticSpec{.series = 3, .days = 90});
+  ASSERT_TRUE(table.ok());
+  LongRows rows = LongRows::From(**table);
+  auto panel = Panel::FromTable(*rows.ToTable(), spec);
+  ASSERT_TRUE(panel.ok()) << panel.status();
+  const Day cutoff = panel->first_day() + 70;
+  const std::vector<int> horizons = {1, 2, 3, 4, 5, 6, 7};
+  Dataset stacked = BuildStackedTrainingSet(*panel, builder, horizons, cutoff);
+  Dataset future = BuildStackedDataset(*panel, builder, horizons, OriginRange{cutoff, cutoff, false});
+  ASSERT_EQ(future.size(), 3u * 7u);
+
+  for (size_t i = 0; i < rows.id.size(); ++i) {
+    if (rows.date[i] > cutoff) rows.target[i] = -1000, rows.price[i] = -1000;
+  }
+  auto tampered = Panel::FromTable(*rows.ToTable(), spec);
+  ASSERT_TRUE(tampered.ok());
+  EXPECT_EQ(stacked.x.values(), BuildStackedTrainingSet(*tampered, builder, horizons, cutoff).x.values());
+  EXPECT_EQ(future.x.values(), BuildStackedDataset(*tampered, builder, horizons, OriginRange{cutoff, cutoff, false}).x.values());
+
+  const auto horizon_col = *stacked.x.ColumnIndex("horizon");
+  for (int h : horizons) {
+    Dataset one = RowsOfHorizon(stacked, h);
+    ASSERT_GT(one.size(), 0u);
+    EXPECT_EQ(*std::max_element(one.target_day.begin(), one.target_day.end()), cutoff);
+    for (size_t r = 0; r < one.size(); ++r) EXPECT_EQ(one.x.at(r, horizon_col), h);
+  }
+}
+
 TEST(DatasetTest, TrainingLabelsNeverPassTheCutoff) {
   auto table = MakeSyntheticDemand(SyntheticSpec{});
   ASSERT_TRUE(table.ok());

@@ -1,0 +1,92 @@
+#include "medallion/ml/tick_job.h"
+
+#include <arrow/api.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "medallion/ingest/ticks_generator.h"
+#include "medallion/ml/lake_table.h"
+#include "medallion/transform/ticks_features.h"
+
+namespace medallion::ml {
+namespace {
+
+// Ticks of a few weekdays from the generator, through transform::TickFeatures:
+// the gold/tick_features table the streaming job writes.
+std::shared_ptr<arrow::Table> GeneratedTickFeatures() {
+  ingest::TicksOptions options;
+  options.seed = 3;
+  ingest::TicksGenerator generator(options);
+  arrow::StringBuilder symbol;
+  arrow::TimestampBuilder ts(arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"), arrow::default_memory_pool());
+  arrow::DoubleBuilder price;
+  arrow::Int64Builder volume;
+  for (int32_t day = 20454; day < 20461; ++day) {  // 2026-01-05 (Monday) .. Sunday
+    for (const auto& t : generator.Day(day)) {
+      EXPECT_TRUE(symbol.Append(generator.symbols()[t.symbol]).ok());
+      EXPECT_TRUE(ts.Append(t.ts_ms * 1000).ok());
+      EXPECT_TRUE(price.Append(t.price).ok());
+      EXPECT_TRUE(volume.Append(t.volume).ok());
+    }
+  }
+  std::shared_ptr<arrow::Array> a, b, c, d;
+  EXPECT_TRUE(symbol.Finish(&a).ok() && ts.Finish(&b).ok() && price.Finish(&c).ok() && volume.Finish(&d).ok());
+  auto ticks = arrow::Table::Make(arrow::schema({arrow::field("symbol", arrow::utf8()), arrow::field("ts", b->type()),
+                                                 arrow::field("price", arrow::float64()),
+                                                 arrow::field("volume", arrow::int64())}),
+                                  {a, b, c, d});
+  auto features = transform::TickFeatures(ticks);
+  EXPECT_TRUE(features.ok()) << features.status();
+  return features.ok() ? *features : nullptr;
+}
+
+TEST(TickJobTest, TrainsScoresAgainstTheBaselineAndWritesPredictions) {
+  const auto lake = std::filesystem::temp_directory_path() / ("medallion-ticks-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(lake);
+  auto features = GeneratedTickFeatures();
+  ASSERT_NE(features, nullptr);
+  ASSERT_GT(features->num_rows(), 1000);
+  ASSERT_TRUE(WriteLakeTable(lake.string(), "gold/tick_features", features).ok());
+
+  TickTrainOptions options;
+  options.lake_uri = lake.string();
+  options.register_model = false;
+  options.params = {{"objective", "binary:logistic"}, {"num_boost_round", 30}, {"max_depth", 3}};
+  auto report = TrainTickModel(options);
+  ASSERT_TRUE(report.ok()) << report.status();
+  const size_t labelled = report->train_rows + report->test_rows;
+  EXPECT_NEAR(static_cast<double>(report->test_rows), 0.2 * static_cast<double>(labelled), 1.0);
+  EXPECT_EQ(report->model.count, report->test_rows);
+  EXPECT_EQ(report->majority_baseline.count, report->test_rows);
+  EXPECT_DOUBLE_EQ(report->majority_baseline.roc_auc, 0.5);
+  EXPECT_GT(report->model.roc_auc, 0.0);
+  EXPECT_LE(report->model.roc_auc, 1.0);
+  ASSERT_FALSE(report->importance.empty());
+  for (const auto& f : report->importance) {
+    EXPECT_NE(std::find(TickFeatureNames().begin(), TickFeatureNames().end(), f.feature), TickFeatureNames().end());
+  }
+
+  auto predictions = ReadLakeTable(lake.string(), "gold/tick_predictions");
+  ASSERT_TRUE(predictions.ok()) << predictions.status();
+  // Every tick is scored, each symbol's last one (no label yet) included.
+  EXPECT_EQ((*predictions)->num_rows(), features->num_rows());
+  for (const char* column : {"symbol", "ts", "prob_up", "predicted_direction", "model_version"}) {
+    EXPECT_NE((*predictions)->GetColumnByName(column), nullptr) << column;
+  }
+  EXPECT_NE(report->ToString().find("majority baseline"), std::string::npos);
+  std::filesystem::remove_all(lake);
+}
+
+TEST(TickJobTest, MissingTableSaysWhatBuildsIt) {
+  TickTrainOptions options;
+  options.lake_uri = (std::filesystem::temp_directory_path() / "medallion-no-such-lake").string();
+  options.register_model = false;
+  auto report = TrainTickModel(options);
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.status().ToString().find("tick features"), std::string::npos) << report.status();
+}
+
+}  // namespace
+}  // namespace medallion::ml
