@@ -52,6 +52,7 @@ std::vector<std::string> SplitCommaList(const std::string& text);
 
 void AddTableCommands(CLI::App& app, CommandContext& ctx);
 void AddMlCommands(CLI::App& app, CommandContext& ctx);
+void AddModelsCommands(CLI::App& app, CommandContext& ctx);
 void AddProduceCommands(CLI::App& app, CommandContext& ctx);
 void AddIngestCommands(CLI::App& app, CommandContext& ctx);
 void AddQualityCommands(CLI::App& app, CommandContext& ctx);

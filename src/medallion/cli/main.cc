@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
 
   AddTableCommands(app, ctx);
   AddMlCommands(app, ctx);
+  AddModelsCommands(app, ctx);
   AddProduceCommands(app, ctx);
   AddIngestCommands(app, ctx);
   AddQualityCommands(app, ctx);
