@@ -51,13 +51,15 @@ std::atomic<bool> g_stop_demo{false};
 
 void OnDemoSignal(int) { g_stop_demo.store(true); }
 
-// Ingest's consumer group on a real cluster. The embedded cluster is new on
-// every run, its offsets restart at 0, so each run uses a group of its own:
-// the Bronze txns of an earlier run's group (appId <group>-<topic>-<p>) must
-// not make this run skip offsets that hold new records.
+// Ingest's consumer groups are "<prefix>-<topic>", one per topic, so the
+// two topics' consumers never rebalance each other. On a real cluster the
+// prefix is fixed; the embedded cluster is new on every run and its offsets
+// restart at 0, so each run uses a prefix of its own: the Bronze txns of an
+// earlier run's group (appId <group>-<topic>-<p>) must not make this run
+// skip offsets that hold new records.
 constexpr char kIngestGroup[] = "medallion-ingest";
 
-std::string IngestGroup(bool embedded) {
+std::string IngestGroupPrefix(bool embedded) {
   if (!embedded) return kIngestGroup;
   return fmt::format("medallion-demo-{}", std::chrono::duration_cast<std::chrono::seconds>(
                                               std::chrono::system_clock::now().time_since_epoch())
@@ -268,10 +270,10 @@ Status RunDemo(DemoFlags flags, const CommandContext& ctx) {
   MEDALLION_ASSIGN_OR_RETURN(auto server, serve::StartApiServer(serve_options));
   PrintWelcome(flags, lake, bootstrap, server->port(), !serve_options.static_dir.empty());
 
-  const std::string group = IngestGroup(cluster != nullptr);
+  const std::string group = IngestGroupPrefix(cluster != nullptr);
   std::vector<std::unique_ptr<IngestWorker>> workers;
   for (const char* topic : {"orders", "ticks"}) {
-    MEDALLION_ASSIGN_OR_RETURN(auto worker, IngestWorker::Start(bootstrap, group, lake, topic));
+    MEDALLION_ASSIGN_OR_RETURN(auto worker, IngestWorker::Start(bootstrap, group + "-" + topic, lake, topic));
     workers.push_back(std::move(worker));
   }
   MEDALLION_ASSIGN_OR_RETURN(auto status,
@@ -287,7 +289,7 @@ Status RunDemo(DemoFlags flags, const CommandContext& ctx) {
   const int32_t end = ingest::TodayUtc() - kCatchUpDays;
   const bool has_history = BronzeOrderRows(lake) > 0;
   flags.feed.bootstrap = bootstrap;
-  flags.feed.group = group;
+  flags.feed.group_prefix = group;
   flags.feed.history_end = end;
   flags.feed.history_days = flags.history_days;
   if (!cluster) flags.feed.max_lag = 0;  // a real broker keeps everything

@@ -31,10 +31,10 @@ constexpr int64_t kOrdersPerLiveTick = 4;
 }  // namespace
 
 DemoFeed::DemoFeed(DemoFeedOptions options, std::unique_ptr<ingest::Producer> producer,
-                   std::unique_ptr<ingest::GroupLagProbe> probe)
+                   std::map<std::string, std::unique_ptr<ingest::GroupLagProbe>> probes)
     : options_(std::move(options)),
       producer_(std::move(producer)),
-      probe_(std::move(probe)),
+      probes_(std::move(probes)),
       orders_(OrdersOf(options_)),
       ticks_(TicksOf(options_)) {}
 
@@ -42,17 +42,21 @@ Result<std::unique_ptr<DemoFeed>> DemoFeed::Open(DemoFeedOptions options) {
   ingest::ProducerOptions po;
   po.bootstrap = options.bootstrap;
   MEDALLION_ASSIGN_OR_RETURN(auto producer, ingest::Producer::Open(po));
-  std::unique_ptr<ingest::GroupLagProbe> probe;
+  std::map<std::string, std::unique_ptr<ingest::GroupLagProbe>> probes;
   if (options.max_lag > 0) {
-    MEDALLION_ASSIGN_OR_RETURN(probe, ingest::GroupLagProbe::Open(options.bootstrap, options.group));
+    for (const char* topic : {"orders", "ticks"}) {
+      MEDALLION_ASSIGN_OR_RETURN(probes[topic], ingest::GroupLagProbe::Open(options.bootstrap,
+                                                                            options.group_prefix + "-" + topic));
+    }
   }
-  return std::unique_ptr<DemoFeed>(new DemoFeed(std::move(options), std::move(producer), std::move(probe)));
+  return std::unique_ptr<DemoFeed>(new DemoFeed(std::move(options), std::move(producer), std::move(probes)));
 }
 
 Status DemoFeed::WaitForIngest(const std::string& topic, const std::atomic<bool>& stop) {
-  if (!probe_) return Status::OK();
+  auto probe = probes_.find(topic);
+  if (probe == probes_.end()) return Status::OK();
   for (;;) {
-    MEDALLION_ASSIGN_OR_RETURN(int64_t broker_lag, probe_->MaxLag(topic));
+    MEDALLION_ASSIGN_OR_RETURN(int64_t broker_lag, probe->second->MaxLag(topic));
     // Records still in the producer's queue are about to land: count them.
     const int64_t lag = broker_lag + producer_->in_flight();
     lag_.store(lag);

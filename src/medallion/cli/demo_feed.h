@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -21,7 +22,9 @@ namespace medallion::cli {
 
 struct DemoFeedOptions {
   std::string bootstrap;
-  std::string group = "medallion-ingest";  // whose lag paces the feed
+  // Ingest's consumer group per topic is "<group_prefix>-<topic>"; its lag
+  // paces the feed.
+  std::string group_prefix = "medallion-ingest";
   uint64_t seed = 42;
   int products = 60;
   int customers = 3'000;
@@ -56,13 +59,13 @@ class DemoFeed {
 
  private:
   DemoFeed(DemoFeedOptions options, std::unique_ptr<ingest::Producer> producer,
-           std::unique_ptr<ingest::GroupLagProbe> probe);
+           std::map<std::string, std::unique_ptr<ingest::GroupLagProbe>> probes);
   Status Send(const std::string& topic, const ingest::KafkaRecord& record, const std::atomic<bool>& stop);
   Status WaitForIngest(const std::string& topic, const std::atomic<bool>& stop);
 
   DemoFeedOptions options_;
   std::unique_ptr<ingest::Producer> producer_;
-  std::unique_ptr<ingest::GroupLagProbe> probe_;
+  std::map<std::string, std::unique_ptr<ingest::GroupLagProbe>> probes_;  // by topic
   ingest::OrdersGenerator orders_;
   ingest::TicksGenerator ticks_;
   int64_t live_calls_ = 0;

@@ -18,15 +18,18 @@ std::string GroupDigits(int64_t n) {
   return n < 0 ? "-" + out : out;
 }
 
-Result<std::unique_ptr<DemoStatus>> DemoStatus::Open(std::string lake, std::string bootstrap, std::string group,
+Result<std::unique_ptr<DemoStatus>> DemoStatus::Open(std::string lake, std::string bootstrap, std::string group_prefix,
                                                      std::vector<std::string> topics,
                                                      std::function<int64_t()> champion) {
   std::unique_ptr<DemoStatus> status(new DemoStatus());
   MEDALLION_ASSIGN_OR_RETURN(status->store_, storage::OpenObjectStore(lake));
-  MEDALLION_ASSIGN_OR_RETURN(status->probe_, ingest::GroupLagProbe::Open(bootstrap, group));
   status->lake_ = std::move(lake);
   status->champion_ = std::move(champion);
-  for (auto& topic : topics) status->topics_[topic] = TopicStatus{};
+  for (auto& topic : topics) {
+    MEDALLION_ASSIGN_OR_RETURN(status->probes_[topic],
+                               ingest::GroupLagProbe::Open(bootstrap, group_prefix + "-" + topic));
+    status->topics_[topic] = TopicStatus{};
+  }
   return status;
 }
 
@@ -54,7 +57,7 @@ void DemoStatus::Sample() {
     const int64_t before = t.bronze_rows;
     t.bronze_rows = Rows("bronze/" + topic, &t.bronze_version);
     if (seconds > 0) t.rows_per_s = std::max<double>(0, static_cast<double>(t.bronze_rows - before) / seconds);
-    auto lags = probe_->Lag(topic);
+    auto lags = probes_.at(topic)->Lag(topic);
     if (lags.ok()) {
       t.lag = 0;
       for (const auto& p : *lags) t.lag += std::max<int64_t>(0, p.lag());

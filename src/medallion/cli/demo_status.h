@@ -33,7 +33,8 @@ struct TopicStatus {
 class DemoStatus {
  public:
   // `champion`: the champion's version, or -1 (asked at every Sample).
-  static Result<std::unique_ptr<DemoStatus>> Open(std::string lake, std::string bootstrap, std::string group,
+  // Each topic's lag is its group's "<group_prefix>-<topic>".
+  static Result<std::unique_ptr<DemoStatus>> Open(std::string lake, std::string bootstrap, std::string group_prefix,
                                                   std::vector<std::string> topics,
                                                   std::function<int64_t()> champion = {});
 
@@ -56,7 +57,7 @@ class DemoStatus {
   mutable std::mutex mu_;
   std::string lake_;
   std::shared_ptr<storage::ObjectStore> store_;
-  std::unique_ptr<ingest::GroupLagProbe> probe_;
+  std::map<std::string, std::unique_ptr<ingest::GroupLagProbe>> probes_;  // by topic
   std::function<int64_t()> champion_;
   std::map<std::string, std::shared_ptr<delta::Table>> tables_;
   std::map<std::string, TopicStatus> topics_;
