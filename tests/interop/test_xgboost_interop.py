@@ -120,3 +120,27 @@ def test_predict_file_names_the_missing_feature(medallion, long_table, tmp_path)
     assert outcome.returncode != 0
     assert "'promo'" in outcome.stderr
     assert not (tmp_path / "out.parquet").exists()
+
+
+def test_registered_demand_model_scores_the_same_in_python(medallion, long_table, tmp_path):
+    """`medallion train` registers one stacked model (horizon is a feature);
+    Python loads the registered model file and scores the rows `medallion
+    predict` exported exactly as medallion did."""
+    lake, csv, mapping = tmp_path / "lake", tmp_path / "long.csv", tmp_path / "mapping.yaml"
+    pq.read_table(long_table).to_pandas().to_csv(csv, index=False)
+    mapping.write_text("series: series_id\ndate: date\ntarget: target\nknown: [price, promo]\n")
+    medallion.run("load", "csv", "--input", csv, "--table", "datasets/long", "--mapping", mapping, "--lake", lake)
+    medallion.run("train", "--lake", lake, "--table", "datasets/long", "--model", "interop", "--folds", "2",
+                  "--no-progress", "--params", json.dumps({"objective": "reg:tweedie", "num_boost_round": 50}))
+    rows = tmp_path / "scored.parquet"
+    medallion.run("predict", "--lake", lake, "--model", "interop", "--rows-out", rows)
+
+    model_files = sorted((lake / "_models" / "interop").glob("*/model.json"))
+    assert len(model_files) == 1
+    booster = xgb.Booster(model_file=str(model_files[0]))
+    names = booster.feature_names
+    assert "horizon" in names and "promo" in names
+    scored = pq.read_table(rows)
+    assert sorted(set(scored.column("horizon").to_pylist())) == list(range(1, 8))
+    python = booster.predict(xgb.DMatrix(feature_matrix(scored, names), feature_names=names, missing=np.nan))
+    np.testing.assert_allclose(python, scored.column("prediction").to_numpy(), **TOLERANCE)

@@ -65,14 +65,15 @@ def build_retail_lake(medallion: str, lake: Path, work: Path, *, days: int = 180
             producer.wait(60)
     run([medallion, "--log-format", "json", "silver", "--entity", "orders", "--bronze", lake / "bronze" / "orders",
          "--silver", lake / "silver" / "orders", "--suite", SUITE])
-    # `medallion gold` casts product_id to int64 and stops at the generator's
-    # "P00042" ids (a transform bug, reported). Until it is fixed, Gold is
+    # `medallion gold` casts product_id and customer_id to int64 and stops at
+    # the generator's "P00042" / "C000648" ids (a transform bug, reported). Until it is fixed, Gold is
     # computed from a copy of Silver whose ids are the numbers alone; the
     # forecasting code joins both spellings (ml::ProductKey).
     numeric = work / "silver_numeric_ids"
     silver = DeltaTable(str(lake / "silver" / "orders")).to_pyarrow_table()
-    ids = pc.utf8_ltrim(pc.utf8_ltrim(silver.column("product_id"), characters="P"), characters="0")
-    silver = silver.set_column(silver.schema.get_field_index("product_id"), "product_id", ids)
+    for column, prefix in (("product_id", "P"), ("customer_id", "C")):
+        ids = pc.utf8_ltrim(pc.utf8_ltrim(silver.column(column), characters=prefix), characters="0")
+        silver = silver.set_column(silver.schema.get_field_index(column), column, ids)
     write_deltalake(str(numeric), silver, mode="overwrite", partition_by=["event_date"])
     run([medallion, "--log-format", "json", "gold", "--lake", lake, "--silver", numeric])
     return lake
