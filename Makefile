@@ -24,7 +24,7 @@ test: build
 # events, 20 x kill -9, broker restart, scale-out, embedded): about 17 minutes
 # more, so kept out of the CI budget.
 test-full: build
-	scripts/test unit interop integration kafka-acceptance
+	scripts/test unit interop integration e2e kafka-acceptance ml-acceptance
 
 unit: build
 	scripts/test unit
