@@ -29,7 +29,7 @@ const VIEWPORT = { width: 1366, height: 768 };
 // Charts animate in; a screenshot mid-animation shows half-drawn bars.
 const SETTLE_MS = 1200;
 
-describe('dashboard', { timeout: 300000 }, () => {
+describe('dashboard', { timeout: 900000 }, () => {
   let workDir;
   let demo;
   let url;

@@ -12,7 +12,9 @@ export const DIST = path.join(REPO, 'web', 'dist');
 
 // Small enough to backfill in about a minute, long enough for weekly
 // seasonality, a trained model and a week-over-week growth figure.
-const HISTORY_DAYS = 15;
+// 45 days: the forecasting backtest needs 43 days of Gold before a model can be
+// trained and promoted, and the Forecast page needs a champion.
+const HISTORY_DAYS = 45;
 
 export async function startDemo(medallion, workDir) {
   if (!fs.existsSync(path.join(DIST, 'index.html'))) {
@@ -29,7 +31,7 @@ export async function startDemo(medallion, workDir) {
   const url = `http://127.0.0.1:${port}`;
   await waitFor('the demo to finish its history backfill', () => /^backfill: /m.test(proc.fullLog()), {
     proc,
-    timeoutMs: 240000,
+    timeoutMs: 600000,
     intervalMs: 500,
   });
   await waitFor('medallion demo /health', async () => {
