@@ -94,6 +94,9 @@ nlohmann::json ParamSpec::Schema() const {
     if (in == ParamIn::kPath) schema["minLength"] = 1;
     if (max_length) schema["maxLength"] = *max_length;
     if (!allowed.empty()) schema["enum"] = allowed;
+    // The URL decoder refuses an encoded NUL for every parameter (url.cc):
+    // say so, or clients generate values the server must reject.
+    if (allowed.empty()) schema["pattern"] = "^[^\\u0000]*$";
   }
   return schema;
 }
