@@ -4,9 +4,10 @@
 a temporary AIRFLOW_HOME. Every Airflow task instance (the Bronze sensor and
 one BashOperator per `medallion task`) must end `success`, medallion's own run
 history must agree, and the tables the tasks write must have changed:
-  - the `daily` variant (the real pipeline) on a lake whose Bronze holds 40
+  - the `daily` variant (the real pipeline) on a lake whose Bronze holds 50
     days of generated orders, put there through embedded Kafka by `medallion
-    produce` and `medallion ingest`: Silver, Gold and the forecasts appear for
+    produce` and `medallion ingest`, with Silver and Gold built for the days
+    before the logical date: Silver, Gold and the forecasts appear for
     the logical date and a model is registered;
   - the `demo` variant (small tasks on <lake>/demo/) on an empty lake.
 
@@ -74,18 +75,28 @@ def fill_bronze(medallion, lake: Path, days: int, tmp_path: Path) -> str:
     """Generates `days` of orders ending yesterday into lake/bronze/orders through
     the embedded Kafka cluster; returns yesterday (YYYY-MM-DD)."""
     bootstrap_file = tmp_path / "bootstrap.txt"
-    producer = subprocess.Popen(
-        [str(medallion.binary), "produce", "--bootstrap", "embedded", "--topic", "orders", "--history-days", str(days),
-         "--products", "15", "--customers", "500", "--daily-units", "300", "--bootstrap-file", str(bootstrap_file)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    log_path = tmp_path / "produce.log"
+    with open(log_path, "w") as log:
+        producer = subprocess.Popen(
+            [str(medallion.binary), "--log-format", "json", "produce", "--bootstrap", "embedded", "--topic", "orders",
+             "--history-days", str(days), "--products", "15", "--customers", "500", "--daily-units", "300",
+             "--bootstrap-file", str(bootstrap_file)],
+            stdout=log, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60
         while not bootstrap_file.exists() or not bootstrap_file.read_text().strip():
-            assert producer.poll() is None, producer.communicate()
+            assert producer.poll() is None, log_path.read_text()[-3000:]
             assert time.monotonic() < deadline, "medallion produce did not start its embedded cluster"
             time.sleep(0.2)
-        run([medallion.binary, "ingest", "--bootstrap", bootstrap_file.read_text().strip(), "--topic", "orders",
-             "--lake", lake, "--until-idle"], os.environ.copy())
+        ingest = [medallion.binary, "ingest", "--bootstrap", bootstrap_file.read_text().strip(), "--topic", "orders",
+                  "--lake", lake, "--until-idle"]
+        # The embedded cluster paces the producer on the consumer's lag, so
+        # ingest drains while producing, until the producer says it is done.
+        deadline = time.monotonic() + 600
+        while "done producing" not in log_path.read_text():
+            assert producer.poll() is None and time.monotonic() < deadline, log_path.read_text()[-3000:]
+            run(ingest, os.environ.copy())
+        run(ingest, os.environ.copy())
     finally:
         producer.terminate()
         producer.wait(timeout=60)
@@ -142,7 +153,15 @@ def test_demo_dag_runs_to_success_under_airflow(tmp_path, medallion):
 
 def test_daily_dag_runs_to_success_under_airflow(tmp_path, medallion):
     lake = tmp_path / "lake"
-    date = fill_bronze(medallion, lake, 40, tmp_path)
+    date = fill_bronze(medallion, lake, 50, tmp_path)
+    # The history before the logical date is Silver and Gold already, as after
+    # earlier daily runs: train_model needs 43 days of gold/features_daily
+    # (the backtest's overhead) before it trains, and one Airflow run builds
+    # only its own date.
+    day_before = (datetime.fromisoformat(date) - timedelta(days=1)).date().isoformat()
+    run([medallion.binary, "silver", "--bronze", lake / "bronze" / "orders", "--silver", lake / "silver" / "orders"],
+        os.environ.copy())
+    run([medallion.binary, "gold", "--lake", lake, "--to", day_before], os.environ.copy())
     run_dag_under_airflow(tmp_path, medallion, "daily", date, lake)
 
     # The tables changed: the date is in Silver and Gold, a model is registered
