@@ -16,6 +16,7 @@ inline constexpr char kSilverTicks[] = "silver/ticks";
 inline constexpr char kQualityMetrics[] = "gold/quality_metrics";
 inline constexpr char kFeaturesDaily[] = "gold/features_daily";
 inline constexpr char kDemandForecast[] = "gold/demand_forecast";
+inline constexpr char kTickFeatures[] = "gold/tick_features";
 
 // The expectation suite of `entity` ("orders" -> orders_suite.yaml). Looked
 // up in $MEDALLION_QUALITY_DIR, then ./config/quality, then config/quality

@@ -1,6 +1,8 @@
 // train_model, evaluate_model, promote_model, predict: the forecasting stage
 // on gold/features_daily, through ml::TrainDemandModel, ml::EvaluateDemand,
-// ml::Registry::Promote and ml::PredictDemand.
+// ml::Registry::Promote and ml::PredictDemand. train_model also trains the
+// tick direction classifier (ml::TrainTickModel) on gold/tick_features when
+// that table exists, on the same schedule.
 //
 // Before there is enough Gold history to backtest (TrainingSchedule), or
 // before any model is registered, the model tasks succeed without doing
@@ -18,6 +20,7 @@
 #include "medallion/ml/evaluate_job.h"
 #include "medallion/ml/predict_job.h"
 #include "medallion/ml/registry.h"
+#include "medallion/ml/tick_job.h"
 #include "medallion/ml/train_job.h"
 #include "medallion/orchestrate/daily_tasks.h"
 #include "medallion/orchestrate/lake_layout.h"
@@ -58,6 +61,23 @@ Result<bool> HasModel(const TaskContext& ctx) {
   MEDALLION_ASSIGN_OR_RETURN(auto registry, ml::Registry::Open(ctx.lake_root));
   MEDALLION_ASSIGN_OR_RETURN(auto versions, registry.List(kModelName));
   return !versions.empty();
+}
+
+// The classifier learns from every tick in gold/tick_features and scores
+// them into gold/tick_predictions, which the Markets page and
+// /api/v1/ticks/{symbol} show next to the prices.
+Status TrainTickClassifier(const TaskContext& ctx) {
+  auto ticks = delta::Table::Open(ResolveTableUri(ctx, kTickFeatures));
+  if (ticks.status().IsNotFound()) {
+    ctx.log.Info("{} does not exist yet: no tick direction classifier", kTickFeatures);
+    return Status::OK();
+  }
+  if (!ticks.ok()) return ticks.status();
+  ml::TickTrainOptions options;
+  options.lake_uri = ctx.lake_root;
+  MEDALLION_ASSIGN_OR_RETURN(auto report, ml::TrainTickModel(options));
+  ctx.log.Write(report.ToString());
+  return Status::OK();
 }
 
 Status RunTrainModel(const TaskContext& ctx) {
@@ -101,6 +121,7 @@ Status RunTrainModel(const TaskContext& ctx) {
   ctx.log.Write(report.ToString());
   ctx.log.Info("registered {} version {} ({} series, {} training rows, {} folds, {:.1f} s)", report.model_name,
                report.version, report.series, report.training_rows, options.folds, report.seconds);
+  MEDALLION_RETURN_IF_ERROR(TrainTickClassifier(ctx));
   return ctx.state.Put(state_key, std::to_string(report.version));
 }
 
