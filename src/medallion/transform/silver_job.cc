@@ -13,6 +13,7 @@
 #include "medallion/quality/validation_result.h"
 #include "medallion/transform/silver_batch.h"
 #include "medallion/transform/silver_schema.h"
+#include "medallion/transform/table_open.h"
 
 namespace medallion::transform {
 
@@ -21,17 +22,6 @@ namespace {
 std::string StripTrailingSlash(std::string uri) {
   while (uri.size() > 1 && uri.back() == '/') uri.pop_back();
   return uri;
-}
-
-Result<std::shared_ptr<delta::Table>> OpenOrCreate(const std::string& uri, std::shared_ptr<arrow::Schema> schema,
-                                                   std::vector<std::string> partitions) {
-  MEDALLION_ASSIGN_OR_RETURN(auto store, storage::OpenObjectStore(uri));
-  delta::CreateOptions create;
-  create.schema = std::move(schema);
-  create.partition_columns = std::move(partitions);
-  auto table = delta::Table::OpenOrCreate(store, create);
-  if (!table.ok()) return table.status().WithContext(uri);
-  return table;
 }
 
 std::optional<int64_t> TxnOf(const delta::Table& table, const std::string& app_id) {
@@ -74,9 +64,9 @@ Result<std::unique_ptr<SilverJob>> SilverJob::Open(SilverJobOptions options) {
   if (options.metrics_uri.empty()) options.metrics_uri = DefaultMetricsUri(options.silver_uri);
   auto bronze = delta::Table::Open(options.bronze_uri);
   if (!bronze.ok()) return bronze.status().WithContext("Bronze table");
-  MEDALLION_ASSIGN_OR_RETURN(auto silver, OpenOrCreate(options.silver_uri, SilverOrdersSchema(), {kSilverPartitionColumn}));
-  MEDALLION_ASSIGN_OR_RETURN(auto quarantine, OpenOrCreate(options.quarantine_uri, QuarantineSchema(), {}));
-  MEDALLION_ASSIGN_OR_RETURN(auto metrics, OpenOrCreate(options.metrics_uri, quality::QualityMetricsSchema(), {}));
+  MEDALLION_ASSIGN_OR_RETURN(auto silver, OpenOrCreateTable(options.silver_uri, SilverOrdersSchema(), {kSilverPartitionColumn}));
+  MEDALLION_ASSIGN_OR_RETURN(auto quarantine, OpenOrCreateTable(options.quarantine_uri, QuarantineSchema(), {}));
+  MEDALLION_ASSIGN_OR_RETURN(auto metrics, OpenOrCreateTable(options.metrics_uri, quality::QualityMetricsSchema(), {}));
   auto dedup = DedupState::LoadFromSilver(silver->store(), *silver->snapshot(), options.dedup_horizon_us);
   if (!dedup.ok()) return dedup.status().WithContext("rebuilding dedup state from " + silver->uri());
   spdlog::info("silver {}: resuming after Bronze version {}; dedup state {} ids", options.entity,

@@ -14,6 +14,7 @@
 #include "medallion/transform/silver_job.h"
 #include "medallion/transform/silver_schema.h"
 #include "medallion/transform/stream_tail.h"
+#include "medallion/transform/table_open.h"
 
 namespace medallion::transform {
 
@@ -204,18 +205,8 @@ Result<std::unique_ptr<TicksSilverJob>> TicksSilverJob::Open(const std::string& 
   if (quarantine_uri.empty()) quarantine_uri = DefaultQuarantineUri(silver_uri);
   auto bronze = delta::Table::Open(bronze_uri);
   if (!bronze.ok()) return bronze.status().WithContext("Bronze ticks table");
-  auto open = [](const std::string& uri, std::shared_ptr<arrow::Schema> schema,
-                 std::vector<std::string> partitions) -> Result<std::shared_ptr<delta::Table>> {
-    MEDALLION_ASSIGN_OR_RETURN(auto store, storage::OpenObjectStore(uri));
-    delta::CreateOptions create;
-    create.schema = std::move(schema);
-    create.partition_columns = std::move(partitions);
-    auto table = delta::Table::OpenOrCreate(store, create);
-    if (!table.ok()) return table.status().WithContext(uri);
-    return table;
-  };
-  MEDALLION_ASSIGN_OR_RETURN(auto silver, open(silver_uri, SilverTicksSchema(), {kSilverPartitionColumn}));
-  MEDALLION_ASSIGN_OR_RETURN(auto quarantine, open(quarantine_uri, QuarantineSchema(), {}));
+  MEDALLION_ASSIGN_OR_RETURN(auto silver, OpenOrCreateTable(silver_uri, SilverTicksSchema(), {kSilverPartitionColumn}));
+  MEDALLION_ASSIGN_OR_RETURN(auto quarantine, OpenOrCreateTable(quarantine_uri, QuarantineSchema(), {}));
   return std::unique_ptr<TicksSilverJob>(
       new TicksSilverJob(std::move(*bronze), std::move(silver), std::move(quarantine), max_versions_per_batch));
 }
