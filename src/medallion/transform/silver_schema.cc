@@ -6,10 +6,20 @@
 
 namespace medallion::transform {
 
+arrow::FieldVector SilverLineageFields() {
+  return {
+      arrow::field("topic", arrow::utf8(), false),
+      arrow::field("partition", arrow::int32(), false),
+      arrow::field("offset", arrow::int64(), false),
+      arrow::field("kafka_timestamp", arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"), true),
+      arrow::field(kSilverPartitionColumn, arrow::date32(), false),
+  };
+}
+
 std::shared_ptr<arrow::Schema> SilverOrdersSchema() {
   static const auto kSchema = [] {
     auto ts = arrow::timestamp(arrow::TimeUnit::MICRO, "UTC");
-    return arrow::schema({
+    arrow::FieldVector fields{
         arrow::field("event_id", arrow::utf8(), false),
         arrow::field("event_type", arrow::utf8(), false),
         arrow::field("event_time", ts, false),
@@ -24,12 +34,9 @@ std::shared_ptr<arrow::Schema> SilverOrdersSchema() {
         arrow::field("promo", arrow::boolean(), false),
         arrow::field("store_id", arrow::utf8(), false),
         arrow::field("total_amount", arrow::float64(), false),
-        arrow::field("topic", arrow::utf8(), false),
-        arrow::field("partition", arrow::int32(), false),
-        arrow::field("offset", arrow::int64(), false),
-        arrow::field("kafka_timestamp", ts, true),
-        arrow::field(kSilverPartitionColumn, arrow::date32(), false),
-    });
+    };
+    for (auto& field : SilverLineageFields()) fields.push_back(std::move(field));
+    return arrow::schema(std::move(fields));
   }();
   return kSchema;
 }

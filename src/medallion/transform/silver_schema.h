@@ -9,6 +9,8 @@
 //             every rule it failed and one sentence a person can act on.
 #pragma once
 
+#include <arrow/type_fwd.h>
+
 #include <memory>
 
 namespace arrow {
@@ -18,6 +20,11 @@ class Schema;
 namespace medallion::transform {
 
 inline constexpr char kSilverPartitionColumn[] = "event_date";
+
+// The columns every Silver table ends with: the Kafka coordinates of the
+// Bronze record a row came from (topic, partition, offset, kafka_timestamp)
+// and the event_date partition.
+arrow::FieldVector SilverLineageFields();
 
 std::shared_ptr<arrow::Schema> SilverOrdersSchema();
 std::shared_ptr<arrow::Schema> QuarantineSchema();

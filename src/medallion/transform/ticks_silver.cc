@@ -53,17 +53,14 @@ Result<std::shared_ptr<arrow::Table>> Take(const std::shared_ptr<arrow::Table>& 
 std::shared_ptr<arrow::Schema> SilverTicksSchema() {
   static const auto kSchema = [] {
     auto ts = arrow::timestamp(arrow::TimeUnit::MICRO, "UTC");
-    return arrow::schema({
+    arrow::FieldVector fields{
         arrow::field("symbol", arrow::utf8(), false),
         arrow::field("ts", ts, false),
         arrow::field("price", arrow::float64(), false),
         arrow::field("volume", arrow::int64(), false),
-        arrow::field("topic", arrow::utf8(), false),
-        arrow::field("partition", arrow::int32(), false),
-        arrow::field("offset", arrow::int64(), false),
-        arrow::field("kafka_timestamp", ts, true),
-        arrow::field(kSilverPartitionColumn, arrow::date32(), false),
-    });
+    };
+    for (auto& field : SilverLineageFields()) fields.push_back(std::move(field));
+    return arrow::schema(std::move(fields));
   }();
   return kSchema;
 }
