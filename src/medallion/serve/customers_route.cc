@@ -22,8 +22,6 @@ Json VipSchema() {
                     {"last_order_date", s::Nullable(s::Date())}});
 }
 
-Json IntOrNull(const std::optional<double>& v) { return v ? Json(static_cast<int64_t>(*v)) : Json(); }
-
 }  // namespace
 
 Status AddCustomerRoutes(Router& router, std::shared_ptr<LakeReader> lake) {

@@ -9,14 +9,6 @@ namespace medallion::serve {
 
 namespace s = schema;
 
-namespace {
-
-bool InRange(const std::string& date, const std::string& from, const std::string& to) {
-  return !date.empty() && date >= from && date <= to;
-}
-
-}  // namespace
-
 Json RfmSegmentCounts(const JsonRows& rfm) {
   std::map<std::string, std::pair<int64_t, double>> segments;
   for (const auto& row : rfm) {
@@ -50,7 +42,7 @@ Json TopCountries(const JsonRows& country_daily, const std::string& from, const 
   };
   std::map<std::string, Totals> countries;
   for (const auto& row : country_daily) {
-    if (!InRange(TextField(row, "event_date"), from, to)) continue;
+    if (!InDateRange(TextField(row, "event_date"), from, to)) continue;
     Totals& t = countries[TextField(row, "country")];
     t.revenue += NumberField(row, "revenue").value_or(0);
     t.orders += static_cast<int64_t>(NumberField(row, "orders").value_or(0));
@@ -75,7 +67,7 @@ Json CountrySchema() {
 Json CategoryGrowth(const JsonRows& category_daily, const std::string& from, const std::string& to) {
   std::vector<const Json*> rows;
   for (const auto& row : category_daily) {
-    if (InRange(TextField(row, "event_date"), from, to)) rows.push_back(&row);
+    if (InDateRange(TextField(row, "event_date"), from, to)) rows.push_back(&row);
   }
   std::sort(rows.begin(), rows.end(), [](const Json* a, const Json* b) {
     std::string da = TextField(*a, "event_date"), db = TextField(*b, "event_date");

@@ -64,6 +64,12 @@ std::string FirstTextField(const Json& row, std::initializer_list<const char*> k
 
 Json NumberOrNull(const std::optional<double>& v) { return v ? Json(*v) : Json(); }
 
+Json IntOrNull(const std::optional<double>& v) { return v ? Json(static_cast<int64_t>(*v)) : Json(); }
+
+bool InDateRange(const std::string& date, const std::string& from, const std::string& to) {
+  return !date.empty() && date >= from && date <= to;
+}
+
 std::string MaxDate(const JsonRows& rows, const char* key) {
   std::string latest;
   for (const auto& row : rows) latest = std::max(latest, TextField(row, key));

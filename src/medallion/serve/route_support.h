@@ -42,7 +42,11 @@ std::string TextField(const Json& row, const char* key);
 std::string FirstTextField(const Json& row, std::initializer_list<const char*> keys);
 // A number or null, for JSON output.
 Json NumberOrNull(const std::optional<double>& v);
+// The number truncated to an integer, or null, for JSON output.
+Json IntOrNull(const std::optional<double>& v);
 
+// Whether a "YYYY-MM-DD" date lies in [from, to] ("" never does).
+bool InDateRange(const std::string& date, const std::string& from, const std::string& to);
 // Largest value of a "YYYY-MM-DD" field over the rows; "" when none.
 std::string MaxDate(const JsonRows& rows, const char* key);
 // `date` moved by `days` ("2026-01-31", -1 -> "2026-01-30"); "" when `date` is not a date.

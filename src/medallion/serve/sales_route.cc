@@ -18,10 +18,6 @@ namespace s = schema;
 constexpr size_t kTopProducts = 20;
 constexpr size_t kTopCountries = 10;
 
-bool InRange(const std::string& date, const std::string& from, const std::string& to) {
-  return !date.empty() && date >= from && date <= to;
-}
-
 // gold/revenue_city_hourly keeps the hour as a timestamp truncated to the
 // hour; older tables may hold the hour number itself.
 int HourOf(const Json& row) {
@@ -62,7 +58,7 @@ struct ProductDay {
 ProductDay ProductByDay(const JsonRows& sales, const std::string& from, const std::string& to) {
   std::map<std::string, int64_t> units_by_product;
   for (const auto& row : sales) {
-    if (!InRange(TextField(row, "event_date"), from, to)) continue;
+    if (!InDateRange(TextField(row, "event_date"), from, to)) continue;
     units_by_product[TextField(row, "product_id")] += static_cast<int64_t>(NumberField(row, "units").value_or(0));
   }
   std::vector<std::pair<std::string, int64_t>> ranked(units_by_product.begin(), units_by_product.end());
@@ -76,7 +72,7 @@ ProductDay ProductByDay(const JsonRows& sales, const std::string& from, const st
   }
   std::vector<const Json*> rows;
   for (const auto& row : sales) {
-    if (InRange(TextField(row, "event_date"), from, to) && top.count(TextField(row, "product_id"))) {
+    if (InDateRange(TextField(row, "event_date"), from, to) && top.count(TextField(row, "product_id"))) {
       rows.push_back(&row);
     }
   }
@@ -97,7 +93,7 @@ Json DailyTotals(const JsonRows& sales, const std::string& from, const std::stri
   std::map<std::string, std::tuple<double, int64_t, int64_t>> days;
   for (const auto& row : sales) {
     const std::string date = TextField(row, "event_date");
-    if (!InRange(date, from, to)) continue;
+    if (!InDateRange(date, from, to)) continue;
     auto& [revenue, orders, units] = days[date];
     revenue += NumberField(row, "revenue").value_or(0);
     orders += static_cast<int64_t>(NumberField(row, "orders").value_or(0));

@@ -17,8 +17,6 @@ namespace s = schema;
 constexpr const char* kFeatures = "gold/tick_features";
 constexpr const char* kPredictions = "gold/tick_predictions";
 
-Json IntOrNull(const std::optional<double>& v) { return v ? Json(static_cast<int64_t>(*v)) : Json(); }
-
 std::vector<const Json*> RowsOf(const JsonRows& rows, const std::string& symbol) {
   std::vector<const Json*> out;
   for (const auto& row : rows) {
