@@ -60,7 +60,8 @@ Result<std::unique_ptr<ApiServer>> StartApiServer(const ServeOptions& options) {
         models, slot, ChampionWatcher::Options{options.model_name, options.champion_poll});
   } else {
     MEDALLION_ASSIGN_OR_RETURN(auto model, ml::LoadModelFile(options.model_file));
-    slot->Set(std::make_shared<ModelPredictor>(ModelInfo{options.model_name, "file"}, std::move(model)));
+    MEDALLION_ASSIGN_OR_RETURN(auto predictor, MakePredictor(ModelInfo{options.model_name, "file"}, std::move(model)));
+    slot->Set(std::move(predictor));
   }
 
   ApiOptions api;

@@ -33,7 +33,8 @@ Status ChampionWatcher::CheckNow() {
       MEDALLION_ASSIGN_OR_RETURN(std::string file, models_->LocalModelFile(*champion));
       MEDALLION_ASSIGN_OR_RETURN(auto model, ml::LoadModelFile(file));
       ModelInfo info{champion->name, std::to_string(champion->version)};
-      slot_->Set(std::make_shared<ModelPredictor>(std::move(info), std::move(model)));
+      MEDALLION_ASSIGN_OR_RETURN(auto predictor, MakePredictor(std::move(info), std::move(model)));
+      slot_->Set(std::move(predictor));
       spdlog::info("serving champion {} v{}", champion->name, champion->version);
     }
   }

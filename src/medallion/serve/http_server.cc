@@ -33,6 +33,10 @@ namespace {
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr size_t kLingerMaxBytes = 16 << 20;
 
+// Bounds a connection's metrics cache (a client cycling through many routes
+// just falls back to the family lookups).
+constexpr size_t kMaxCachedMetrics = 16;
+
 std::string_view ToStd(beast::string_view s) { return {s.data(), s.size()}; }
 
 bool IsHttpParseError(const beast::error_code& ec) {
@@ -156,17 +160,41 @@ class Session : public std::enable_shared_from_this<Session> {
       res->body() = std::move(response.body);
       res->prepare_payload();
     }
-    const std::string method_label(MethodName(method));
-    state_.requests->WithLabels({route, method_label, std::to_string(response.status)}).Inc();
-    state_.latency->WithLabels({route, method_label})
-        .Observe(std::chrono::duration<double>(Clock::now() - start).count());
-    spdlog::debug("http {} {} -> {}", method_label, route, response.status);
+    RouteMetrics& metrics = MetricsFor(route, method, response.status);
+    metrics.requests->Inc();
+    metrics.latency->Observe(std::chrono::duration<double>(Clock::now() - start).count());
+    if (spdlog::should_log(spdlog::level::debug)) {
+      spdlog::debug("http {} {} -> {}", MethodName(method), route, response.status);
+    }
 
     stream_.expires_after(state_.options.write_timeout);
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res, keep_alive](beast::error_code ec, size_t) {
                         self->OnWrite(ec, keep_alive);
                       });
+  }
+
+  // The metric children of one (route, method, status). Looked up in the
+  // families (a mutex and a map) once per connection, not per request: a
+  // keep-alive connection mostly repeats the same few combinations.
+  struct RouteMetrics {
+    std::string route;
+    Method method;
+    int status;
+    Counter* requests;
+    Histogram* latency;
+  };
+
+  RouteMetrics& MetricsFor(const std::string& route, Method method, int status) {
+    for (auto& m : metrics_cache_) {
+      if (m.status == status && m.method == method && m.route == route) return m;
+    }
+    if (metrics_cache_.size() >= kMaxCachedMetrics) metrics_cache_.clear();
+    const std::string method_label(MethodName(method));
+    metrics_cache_.push_back({route, method, status,
+                              &state_.requests->WithLabels({route, method_label, std::to_string(status)}),
+                              &state_.latency->WithLabels({route, method_label})});
+    return metrics_cache_.back();
   }
 
   void OnWrite(beast::error_code ec, bool keep_alive) {
@@ -208,6 +236,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool closed_ = false;
   bool linger_ = false;
   size_t drained_ = 0;
+  std::vector<RouteMetrics> metrics_cache_;
   std::array<char, 16 << 10> drain_buffer_{};
 };
 
@@ -287,6 +316,10 @@ class HttpServer::Impl {
       if (ec) {
         spdlog::warn("accept failed: {}", ec.message());
       } else if (!state_.stopping) {
+        // Responses go out in one write each; Nagle would only hold the
+        // next response of a pipelining client.
+        beast::error_code nodelay_error;
+        socket.set_option(tcp::no_delay(true), nodelay_error);
         std::shared_ptr<Session> session;
         {
           std::lock_guard<std::mutex> lock(state_.mu);

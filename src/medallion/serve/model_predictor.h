@@ -8,12 +8,16 @@
 
 namespace medallion::serve {
 
+// The predictor for a loaded model: XGBoost models get the serving path
+// (XGBoostPredictor), every other kind goes through ml::Model::Predict.
+Result<std::shared_ptr<const Predictor>> MakePredictor(ModelInfo info, std::unique_ptr<ml::Model> model);
+
 class ModelPredictor final : public Predictor {
  public:
-  ModelPredictor(ModelInfo info, std::unique_ptr<ml::Model> model) : info_(std::move(info)), model_(std::move(model)) {}
+  ModelPredictor(ModelInfo info, std::unique_ptr<ml::Model> model)
+      : Predictor(model->feature_names()), info_(std::move(info)), model_(std::move(model)) {}
 
   ModelInfo model() const override { return info_; }
-  std::vector<std::string> feature_names() const override { return model_->feature_names(); }
   Result<std::vector<double>> Predict(const FeatureMatrix& features) const override;
 
  private:

@@ -117,7 +117,7 @@ TEST_F(ModelRoutesTest, WatcherLoadsTheChampionAndSwapsItOnPromotion) {
   auto v1 = slot->Get();
   ASSERT_NE(v1, nullptr);
   EXPECT_EQ(v1->model().version, "1");
-  FeatureMatrix row{{"x"}, 1, {10.0f}};
+  FeatureMatrix row{1, 1, {10.0f}};
   EXPECT_NEAR((*v1->Predict(row))[0], 20.0, 0.01);
 
   ASSERT_EQ(Register(4.0, 0.3), 2);

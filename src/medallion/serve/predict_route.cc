@@ -1,7 +1,8 @@
 #include "medallion/serve/predict_route.h"
 
 #include <limits>
-#include <unordered_map>
+
+#include <fmt/format.h>
 
 namespace medallion::serve {
 
@@ -13,57 +14,120 @@ BodyError Invalid(std::string message, std::string field) {
   return {400, "invalid_body", std::move(message), std::move(field)};
 }
 
-}  // namespace
+// Streams the body into the matrix as nlohmann's parser reads it: no JSON
+// tree, no per-value allocations. Any callback returning false stops the
+// parse; `error` then says why (unset: the JSON itself was malformed).
+class PredictBodyReader final : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  PredictBodyReader(const Predictor* model, FeatureMatrix& matrix) : model_(model), matrix_(matrix) {}
 
-std::variant<FeatureMatrix, BodyError> ParsePredictBody(std::string_view body,
-                                                        const std::vector<std::string>& feature_names) {
-  nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return BodyError{400, "malformed_json", "request body is not valid JSON", "body"};
-  if (!doc.is_object()) return Invalid("request body must be a JSON object", "body");
-  for (const auto& [key, _] : doc.items()) {
-    if (key != "rows") return Invalid("unknown field", key);
-  }
-  auto rows_it = doc.find("rows");
-  if (rows_it == doc.end()) return Invalid("is required", "rows");
-  const nlohmann::json& rows = *rows_it;
-  if (!rows.is_array()) return Invalid("must be an array of objects", "rows");
-  if (rows.empty()) return Invalid("must hold at least one row", "rows");
-  if (rows.size() > kMaxPredictRows) {
-    // 400, not 413: the bytes fit, the request breaks a documented rule
-    // (maxItems), and clients treat 400 as "fix the request".
-    return BodyError{400, "too_many_rows",
-                     "at most " + std::to_string(kMaxPredictRows) + " rows per request, got " +
-                         std::to_string(rows.size()),
-                     "rows"};
-  }
+  std::optional<BodyError> error;
+  bool saw_rows = false;
 
-  std::unordered_map<std::string, size_t> column_of;
-  for (size_t i = 0; i < feature_names.size(); ++i) column_of[feature_names[i]] = i;
-  const bool check_names = !feature_names.empty();
+  bool null() override { return Value(std::numeric_limits<double>::quiet_NaN(), /*is_null=*/true); }
+  bool boolean(bool) override { return NotANumber(); }
+  bool number_integer(number_integer_t v) override { return Value(static_cast<double>(v), false); }
+  bool number_unsigned(number_unsigned_t v) override { return Value(static_cast<double>(v), false); }
+  bool number_float(number_float_t v, const string_t&) override { return Value(v, false); }
+  bool string(string_t&) override { return NotANumber(); }
+  bool binary(binary_t&) override { return NotANumber(); }
 
-  FeatureMatrix matrix;
-  if (check_names) {
-    matrix.feature_names = feature_names;
-    matrix.num_rows = rows.size();
-    matrix.values.assign(rows.size() * feature_names.size(), std::numeric_limits<float>::quiet_NaN());
-  }
-  for (size_t r = 0; r < rows.size(); ++r) {
-    const std::string row_field = "rows[" + std::to_string(r) + "]";
-    if (!rows[r].is_object()) return Invalid("must be an object of feature values", row_field);
-    for (const auto& [name, value] : rows[r].items()) {
-      const std::string field = row_field + "." + name;
-      if (!value.is_null() && !value.is_number()) return Invalid("must be a number or null", field);
-      double v = value.is_null() ? std::numeric_limits<double>::quiet_NaN() : value.get<double>();
-      if (!value.is_null() && !(v >= -kFloatMax && v <= kFloatMax)) {
-        return Invalid("is outside the float32 range", field);
-      }
-      if (!check_names) continue;
-      auto col = column_of.find(name);
-      if (col == column_of.end()) return Invalid("is not a feature of the champion model", field);
-      matrix.values[r * feature_names.size() + col->second] = static_cast<float>(v);
+  bool start_object(std::size_t) override {
+    switch (depth_++) {
+      case 0: return true;
+      case 1: return Fail(Invalid("must be an array of objects", "rows"));
+      case 2: return StartRow();
+      default: return NotANumber();
     }
   }
-  return matrix;
+  bool key(string_t& name) override {
+    if (depth_ == 1) {
+      if (name != "rows") return Fail(Invalid("unknown field", name));
+      saw_rows = true;
+      return true;
+    }
+    key_ = name;  // depth 3: a feature of the current row
+    return true;
+  }
+  bool end_object() override {
+    if (--depth_ == 2) ++matrix_.num_rows;
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    switch (depth_++) {
+      case 0: return Fail(Invalid("request body must be a JSON object", "body"));
+      case 1: return true;
+      case 2: return Fail(Invalid("must be an object of feature values", RowField()));
+      default: return NotANumber();
+    }
+  }
+  bool end_array() override {
+    if (--depth_ == 1 && matrix_.num_rows == 0) return Fail(Invalid("must hold at least one row", "rows"));
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  bool Fail(BodyError e) {
+    error = std::move(e);
+    return false;
+  }
+  std::string RowField() const { return fmt::format("rows[{}]", matrix_.num_rows); }
+  std::string FeatureField() const { return fmt::format("rows[{}].{}", matrix_.num_rows, key_); }
+
+  bool StartRow() {
+    if (matrix_.num_rows == kMaxPredictRows) {
+      // 400, not 413: the bytes fit, the request breaks a documented rule
+      // (maxItems), and clients treat 400 as "fix the request".
+      return Fail({400, "too_many_rows", fmt::format("at most {} rows per request, got more", kMaxPredictRows),
+                   "rows"});
+    }
+    matrix_.values.resize(matrix_.values.size() + matrix_.num_cols, std::numeric_limits<float>::quiet_NaN());
+    return true;
+  }
+
+  // A scalar: the top-level body, an element of "rows", or a feature value.
+  bool Value(double v, bool is_null) {
+    switch (depth_) {
+      case 0: return Fail(Invalid("request body must be a JSON object", "body"));
+      case 1: return Fail(Invalid("must be an array of objects", "rows"));
+      case 2: return Fail(Invalid("must be an object of feature values", RowField()));
+      default: break;
+    }
+    if (depth_ > 3) return NotANumber();
+    if (!is_null && !(v >= -kFloatMax && v <= kFloatMax)) {
+      return Fail(Invalid("is outside the float32 range", FeatureField()));
+    }
+    if (model_ == nullptr) return true;
+    auto column = model_->ColumnOf(key_);
+    if (!column) return Fail(Invalid("is not a feature of the champion model", FeatureField()));
+    matrix_.values[matrix_.num_rows * matrix_.num_cols + *column] = static_cast<float>(v);
+    return true;
+  }
+
+  bool NotANumber() {
+    if (depth_ < 3) return Value(0, false);  // the same shape errors as any other scalar
+    return Fail(Invalid("must be a number or null", FeatureField()));
+  }
+
+  const Predictor* model_;
+  FeatureMatrix& matrix_;
+  int depth_ = 0;
+  std::string key_;
+};
+
+}  // namespace
+
+std::optional<BodyError> ParsePredictBody(std::string_view body, const Predictor* model, FeatureMatrix& matrix) {
+  matrix.num_rows = 0;
+  matrix.num_cols = model ? model->feature_names().size() : 0;
+  matrix.values.clear();
+  PredictBodyReader reader(model, matrix);
+  const bool parsed = nlohmann::json::sax_parse(body, &reader, nlohmann::json::input_format_t::json, /*strict=*/true);
+  if (reader.error) return reader.error;
+  if (!parsed) return BodyError{400, "malformed_json", "request body is not valid JSON", "body"};
+  if (!reader.saw_rows) return Invalid("is required", "rows");
+  return std::nullopt;
 }
 
 nlohmann::json PredictRequestSchema(const PredictorSlot& slot) {
@@ -108,22 +172,35 @@ Status AddPredictRoute(Router& router, std::shared_ptr<PredictorSlot> slot) {
   spec.error_responses = {ErrorSpec(503, "No champion model is loaded yet")};
   return router.Add(std::move(spec), [slot](const Request& request) {
     std::shared_ptr<const Predictor> predictor = slot->Get();
-    auto parsed = ParsePredictBody(request.body, predictor ? predictor->feature_names() : std::vector<std::string>{});
-    if (auto* error = std::get_if<BodyError>(&parsed)) {
+    thread_local FeatureMatrix matrix;  // reused: its buffer outlives the request
+    if (auto error = ParsePredictBody(request.body, predictor.get(), matrix)) {
       return ErrorResponse(error->status, error->code, error->message, error->field);
     }
     if (!predictor) return ErrorResponse(503, "no_champion", "no champion model is loaded yet");
-    const auto& matrix = std::get<FeatureMatrix>(parsed);
     auto predictions = predictor->Predict(matrix);
     if (!predictions.ok()) {
       int status = HttpStatusFor(predictions.status());
       return ErrorResponse(status, "prediction_failed",
                            status >= 500 ? "the model could not predict" : predictions.status().message());
     }
-    nlohmann::json out = {{"model", {{"name", predictor->model().name}, {"version", predictor->model().version}}},
-                          {"predictions", nlohmann::json::array()}};
-    for (double p : *predictions) out["predictions"].push_back(std::isfinite(p) ? nlohmann::json(p) : nlohmann::json());
-    return JsonResponse(200, out);
+    // Written directly (fmt's shortest round-trip doubles, as nlohmann would
+    // print them) rather than through a JSON tree: this is the hot route.
+    const ModelInfo info = predictor->model();
+    Response response;
+    auto out = std::back_inserter(response.body);
+    fmt::format_to(out, R"({{"model":{{"name":{},"version":{}}},"predictions":[)", nlohmann::json(info.name).dump(),
+                   nlohmann::json(info.version).dump());
+    for (size_t i = 0; i < predictions->size(); ++i) {
+      double p = (*predictions)[i];
+      if (i > 0) response.body.push_back(',');
+      if (std::isfinite(p)) {
+        fmt::format_to(out, "{}", p);
+      } else {
+        response.body += "null";
+      }
+    }
+    response.body += "]}";
+    return response;
   });
 }
 

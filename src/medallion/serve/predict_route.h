@@ -3,7 +3,7 @@
 #pragma once
 
 #include <memory>
-#include <variant>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -22,13 +22,12 @@ struct BodyError {
   std::string field;
 };
 
-// Parses and validates a predict body into a matrix over `feature_names`.
-// With `feature_names` empty (no champion yet) only the shape is checked and
-// the matrix is empty. Missing features and nulls become NaN (missing for
-// XGBoost); unknown features are refused, since a typo would otherwise
-// silently predict from a missing value.
-std::variant<FeatureMatrix, BodyError> ParsePredictBody(std::string_view body,
-                                                        const std::vector<std::string>& feature_names);
+// Parses and validates a predict body into `matrix` (reused across calls:
+// its buffer is kept) over the model's feature columns. With no model (no
+// champion yet) only the shape is checked and the matrix is empty. Missing
+// features and nulls become NaN (missing for XGBoost); unknown features are
+// refused, since a typo would otherwise silently predict from a missing value.
+std::optional<BodyError> ParsePredictBody(std::string_view body, const Predictor* model, FeatureMatrix& matrix);
 
 // The body schema for the current champion's features.
 nlohmann::json PredictRequestSchema(const PredictorSlot& slot);

@@ -10,8 +10,8 @@ namespace {
 // A test double: predicts price * quantity, treating a missing value as 0.
 class ProductPredictor : public Predictor {
  public:
+  ProductPredictor() : Predictor({"price", "quantity"}) {}
   ModelInfo model() const override { return {"demand_xgb", "3"}; }
-  std::vector<std::string> feature_names() const override { return {"price", "quantity"}; }
   Result<std::vector<double>> Predict(const FeatureMatrix& m) const override {
     std::vector<double> out;
     for (size_t r = 0; r < m.num_rows; ++r) {
