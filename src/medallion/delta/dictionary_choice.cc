@@ -22,9 +22,10 @@ double MeanPlainBytes(const BinaryArrayType& values) {
   return 4 + bytes / static_cast<double>(n);
 }
 
-// Bytes one distinct value takes in a PLAIN dictionary page; 0 for types
-// writers never dictionary-encode (booleans) or that we leave alone (nested).
-double DictionaryEntryBytes(const arrow::DataType& type, const arrow::Array& distinct) {
+// Bytes a value of a fixed-width type takes in a PLAIN page; 0 for
+// variable-width types and for types writers never dictionary-encode
+// (booleans) or that we leave alone (nested).
+double PlainFixedBytes(const arrow::DataType& type) {
   switch (type.id()) {
     case arrow::Type::INT8:
     case arrow::Type::INT16:
@@ -41,6 +42,15 @@ double DictionaryEntryBytes(const arrow::DataType& type, const arrow::Array& dis
     case arrow::Type::TIMESTAMP:
     case arrow::Type::DOUBLE:
       return 8;
+    default:
+      return 0;
+  }
+}
+
+// Bytes one distinct value takes in a PLAIN dictionary page; 0 for types
+// left out of the choice.
+double DictionaryEntryBytes(const arrow::DataType& type, const arrow::Array& distinct) {
+  switch (type.id()) {
     case arrow::Type::STRING:
     case arrow::Type::BINARY:
       return MeanPlainBytes(static_cast<const arrow::BinaryArray&>(distinct));
@@ -48,11 +58,45 @@ double DictionaryEntryBytes(const arrow::DataType& type, const arrow::Array& dis
     case arrow::Type::LARGE_BINARY:
       return MeanPlainBytes(static_cast<const arrow::LargeBinaryArray&>(distinct));
     default:
-      return 0;
+      return PlainFixedBytes(type);
   }
 }
 
 double DrawnDistinct(double set_size, double draws) { return set_size * -std::expm1(-draws / set_size); }
+
+// Rows from the start of `column` whose non-null values would, if all
+// distinct, already fill a dictionary page of `limit` bytes; -1 if the whole
+// column would not.
+int64_t RowsToFillDictionary(const arrow::ChunkedArray& column, int64_t limit) {
+  const double fixed = PlainFixedBytes(*column.type());
+  double bytes = 0;
+  int64_t row = 0;
+  for (const auto& chunk : column.chunks()) {
+    const bool binary = chunk->type_id() == arrow::Type::BINARY || chunk->type_id() == arrow::Type::STRING;
+    if (!binary && fixed == 0) return -1;
+    const auto* offsets = binary ? static_cast<const arrow::BinaryArray&>(*chunk).raw_value_offsets() : nullptr;
+    for (int64_t i = 0; i < chunk->length(); ++i, ++row) {
+      if (chunk->IsNull(i)) continue;
+      bytes += binary ? 4.0 + (offsets[i + 1] - offsets[i]) : fixed;
+      if (bytes > static_cast<double>(limit)) return row + 1;
+    }
+  }
+  return -1;
+}
+
+// True when the first rows of `column` alone hold more distinct bytes than
+// a dictionary page: the writer's dictionary would overflow within the row
+// group they start, whatever the rest holds. Hashing only those rows decides
+// a near-unique wide column (a Kafka value, a JSON payload) without hashing
+// the whole sample, which cost more than encoding it.
+Result<bool> PrefixOverflowsDictionary(const arrow::ChunkedArray& column, int64_t row_group_rows, int64_t limit) {
+  const int64_t rows = RowsToFillDictionary(column, limit);
+  if (rows < 0 || rows > row_group_rows || rows * 2 > column.length()) return false;
+  MEDALLION_ASSIGN_OR_RETURN_ARROW(auto distinct, arrow::compute::Unique(column.Slice(0, rows)));
+  const int64_t distinct_values = distinct->length() - distinct->null_count();
+  return static_cast<double>(distinct_values) * DictionaryEntryBytes(*column.type(), *distinct) >
+         static_cast<double>(limit);
+}
 
 }  // namespace
 
@@ -77,6 +121,12 @@ Result<DictionaryChoice> ChooseDictionaries(const arrow::Table& sample, int64_t 
     const auto& column = sample.column(i);
     const int64_t non_null = column->length() - column->null_count();
     if (non_null == 0 || column->type()->num_fields() > 0) continue;
+    const std::string& name = sample.schema()->field(i)->name();
+    MEDALLION_ASSIGN_OR_RETURN(bool overflows, PrefixOverflowsDictionary(*column, row_group_rows, dictionary_page_limit));
+    if (overflows) {
+      choice.plain.push_back(name);
+      continue;
+    }
     MEDALLION_ASSIGN_OR_RETURN_ARROW(auto distinct, arrow::compute::Unique(column));
     const double entry_bytes = DictionaryEntryBytes(*column->type(), *distinct);
     if (entry_bytes == 0) continue;
@@ -85,7 +135,6 @@ Result<DictionaryChoice> ChooseDictionaries(const arrow::Table& sample, int64_t 
     auto expected_in = [&](int64_t rows) {
       return ExpectedDistinct(distinct_values, non_null, static_cast<int64_t>(static_cast<double>(rows) * non_null_share));
     };
-    const std::string& name = sample.schema()->field(i)->name();
     const double in_row_group = expected_in(row_group_rows);
     const double in_write = expected_in(total_rows);
     if (in_row_group * entry_bytes > static_cast<double>(dictionary_page_limit)) {

@@ -69,5 +69,33 @@ TEST(ChooseDictionaries, SmallRowGroupsKeepTheDictionary) {
   EXPECT_EQ(spread->shared_dictionary, (std::vector<std::string>{"city"}));
 }
 
+// A Kafka-value-like column: 400-byte payloads, unique or drawn from a few.
+std::shared_ptr<arrow::Table> Payloads(int64_t rows, int64_t distinct) {
+  arrow::BinaryBuilder payloads;
+  for (int64_t i = 0; i < rows; ++i) {
+    std::string v = "{\"event_id\":\"" + std::to_string(i % distinct) + "\"}";
+    v.resize(400, ' ');
+    EXPECT_TRUE(payloads.Append(v).ok());
+  }
+  return arrow::Table::Make(arrow::schema({arrow::field("value", arrow::binary())}),
+                            {payloads.Finish().ValueOrDie()});
+}
+
+TEST(ChooseDictionaries, WideUniqueValuesGoPlainWideRepeatedValuesKeepTheDictionary) {
+  // 20 000 unique 400-byte values: the first ~2 600 alone overflow 1 MiB.
+  auto unique = ChooseDictionaries(*Payloads(20'000, 20'000), 50'000, 50'000, 1 << 20);
+  ASSERT_TRUE(unique.ok()) << unique.status();
+  EXPECT_EQ(unique->plain, (std::vector<std::string>{"value"}));
+  // 1 000 distinct values (400 KB) repeated fit the page: the dictionary stays.
+  auto repeated = ChooseDictionaries(*Payloads(20'000, 1'000), 50'000, 50'000, 1 << 20);
+  ASSERT_TRUE(repeated.ok()) << repeated.status();
+  EXPECT_TRUE(repeated->plain.empty());
+  // 2 000 distinct values (800 KB) whose first 2 600 rows repeat stay under the
+  // page too, though the prefix holds more bytes than a page.
+  auto near_limit = ChooseDictionaries(*Payloads(20'000, 2'000), 50'000, 50'000, 1 << 20);
+  ASSERT_TRUE(near_limit.ok()) << near_limit.status();
+  EXPECT_TRUE(near_limit->plain.empty());
+}
+
 }  // namespace
 }  // namespace medallion::delta
