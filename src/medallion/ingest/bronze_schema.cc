@@ -3,6 +3,7 @@
 #include <arrow/api.h>
 
 #include "medallion/common/arrow_status.h"
+#include "medallion/ingest/recycling_pool.h"
 
 namespace medallion::ingest {
 
@@ -24,15 +25,18 @@ std::vector<std::shared_ptr<arrow::Field>> CoordinateFields() {
 }
 
 // The columns both shapes share, appended the same way.
+// Batches are built in IngestMemoryPool(): their buffers are the same
+// sizes batch after batch, so each reuses the last one's memory.
 struct Coordinates {
-  arrow::StringBuilder topic;
-  arrow::Int32Builder partition;
-  arrow::Int64Builder offset;
-  arrow::TimestampBuilder kafka_timestamp{TimestampUtc(), arrow::default_memory_pool()};
-  arrow::BinaryBuilder key;
-  std::shared_ptr<arrow::StringBuilder> header_keys = std::make_shared<arrow::StringBuilder>();
-  std::shared_ptr<arrow::BinaryBuilder> header_values = std::make_shared<arrow::BinaryBuilder>();
-  arrow::MapBuilder headers{arrow::default_memory_pool(), header_keys, header_values, HeadersType()};
+  arrow::MemoryPool* pool = IngestMemoryPool();
+  arrow::StringBuilder topic{pool};
+  arrow::Int32Builder partition{pool};
+  arrow::Int64Builder offset{pool};
+  arrow::TimestampBuilder kafka_timestamp{TimestampUtc(), pool};
+  arrow::BinaryBuilder key{pool};
+  std::shared_ptr<arrow::StringBuilder> header_keys = std::make_shared<arrow::StringBuilder>(pool);
+  std::shared_ptr<arrow::BinaryBuilder> header_values = std::make_shared<arrow::BinaryBuilder>(pool);
+  arrow::MapBuilder headers{pool, header_keys, header_values, HeadersType()};
 
   // The five coordinate columns both shapes start with, into cols[0..4].
   arrow::Status FinishLeading(std::vector<std::shared_ptr<arrow::Array>>& cols) {
@@ -112,17 +116,18 @@ std::shared_ptr<arrow::Schema> DeadLetterSchema() {
 
 struct BronzeBatchBuilder::Builders {
   Coordinates coords;
-  arrow::BinaryBuilder value;
-  arrow::TimestampBuilder ingest_time{TimestampUtc(), arrow::default_memory_pool()};
-  arrow::Date32Builder ingest_date;
+  arrow::BinaryBuilder value{coords.pool};
+  arrow::TimestampBuilder ingest_time{TimestampUtc(), coords.pool};
+  arrow::Date32Builder ingest_date{coords.pool};
 };
 
 BronzeBatchBuilder::BronzeBatchBuilder() : b_(std::make_unique<Builders>()) {}
 BronzeBatchBuilder::~BronzeBatchBuilder() = default;
 
-Status BronzeBatchBuilder::Reserve(int64_t rows, int64_t key_bytes, int64_t value_bytes) {
+Status BronzeBatchBuilder::Reserve(int64_t rows, int64_t topic_bytes, int64_t key_bytes, int64_t value_bytes) {
   auto& c = b_->coords;
   MEDALLION_RETURN_IF_ARROW_ERROR(c.topic.Reserve(rows));
+  MEDALLION_RETURN_IF_ARROW_ERROR(c.topic.ReserveData(topic_bytes));
   MEDALLION_RETURN_IF_ARROW_ERROR(c.partition.Reserve(rows));
   MEDALLION_RETURN_IF_ARROW_ERROR(c.offset.Reserve(rows));
   MEDALLION_RETURN_IF_ARROW_ERROR(c.kafka_timestamp.Reserve(rows));

@@ -56,7 +56,7 @@ class BronzeBatchBuilder {
   ~BronzeBatchBuilder();
   // Sizes the builders for what is about to be appended, so the value
   // buffer (most of a batch) is allocated once instead of regrown.
-  Status Reserve(int64_t rows, int64_t key_bytes, int64_t value_bytes);
+  Status Reserve(int64_t rows, int64_t topic_bytes, int64_t key_bytes, int64_t value_bytes);
   Status Append(const RecordView& r);
   int64_t num_rows() const { return rows_; }
   // All rows share one ingest_time (and so one ingest_date): the flush time.

@@ -269,7 +269,7 @@ Result<BronzeBatch> KafkaSource::Build(std::vector<rd_kafka_message_t*>& message
     key_bytes += static_cast<int64_t>(m->key_len);
     value_bytes += static_cast<int64_t>(m->len);
   }
-  Status st = bronze.Reserve(rows, key_bytes, value_bytes);
+  Status st = bronze.Reserve(rows, rows * static_cast<int64_t>(options_.topic.size()), key_bytes, value_bytes);
   int64_t bytes = 0;
   for (const rd_kafka_message_t* m : messages) {
     if (!st.ok()) break;
