@@ -46,8 +46,14 @@ Status ScanIds(storage::ObjectStore& store, const delta::Snapshot& snapshot, con
 
 }  // namespace
 
+int64_t DedupState::Floor() const {
+  if (high_water_us_ == std::numeric_limits<int64_t>::min()) return high_water_us_;
+  return high_water_us_ - horizon_us_;
+}
+
 bool DedupState::SeenOrAccept(const std::string& event_id, int64_t event_time_us) {
-  if (ids_.count(event_id) || pending_ids_.count(event_id)) return true;
+  auto it = ids_.find(event_id);
+  if ((it != ids_.end() && it->second >= Floor()) || pending_ids_.count(event_id)) return true;
   pending_ids_.insert(event_id);
   pending_.emplace_back(event_id, event_time_us);
   return false;
@@ -55,10 +61,14 @@ bool DedupState::SeenOrAccept(const std::string& event_id, int64_t event_time_us
 
 void DedupState::Commit() {
   for (const auto& [id, t] : pending_) high_water_us_ = std::max(high_water_us_, t);
-  for (auto& [id, t] : pending_) ids_.emplace(std::move(id), t);
+  for (auto& [id, t] : pending_) {
+    oldest_us_ = std::min(oldest_us_, t);
+    // An expired copy of the id may still be stored: the new row replaces it.
+    ids_.insert_or_assign(std::move(id), t);
+  }
   pending_.clear();
   pending_ids_.clear();
-  Evict();
+  MaybeSweep();
 }
 
 void DedupState::Abort() {
@@ -66,10 +76,18 @@ void DedupState::Abort() {
   pending_ids_.clear();
 }
 
-void DedupState::Evict() {
-  if (high_water_us_ == std::numeric_limits<int64_t>::min()) return;
-  const int64_t floor = high_water_us_ - horizon_us_;
+size_t DedupState::size() const {
+  const int64_t floor = Floor();
+  if (oldest_us_ >= floor) return ids_.size();
+  return static_cast<size_t>(std::count_if(ids_.begin(), ids_.end(), [floor](const auto& e) { return e.second >= floor; }));
+}
+
+void DedupState::MaybeSweep() {
+  const int64_t floor = Floor();
+  if (floor == std::numeric_limits<int64_t>::min() || oldest_us_ >= floor - horizon_us_ / 4) return;
   std::erase_if(ids_, [floor](const auto& entry) { return entry.second < floor; });
+  oldest_us_ = std::numeric_limits<int64_t>::max();
+  for (const auto& [id, t] : ids_) oldest_us_ = std::min(oldest_us_, t);
 }
 
 Result<DedupState> DedupState::LoadFromSilver(storage::ObjectStore& store, const delta::Snapshot& snapshot,
@@ -92,7 +110,9 @@ Result<DedupState> DedupState::LoadFromSilver(storage::ObjectStore& store, const
   const int64_t floor = state.high_water_us_ - horizon_us;
   MEDALLION_RETURN_IF_ERROR(ScanIds(store, snapshot, fmt::format("{} >= '{}'", kSilverPartitionColumn, DateText(floor)),
                                     [&](std::string_view id, int64_t t) {
-                                      if (t >= floor) state.ids_.emplace(std::string(id), t);
+                                      if (t < floor) return;
+                                      state.ids_.emplace(std::string(id), t);
+                                      state.oldest_us_ = std::min(state.oldest_us_, t);
                                     }));
   return state;
 }

@@ -42,7 +42,9 @@ class DedupState {
   // The batch was not committed: forget its rows.
   void Abort();
 
-  size_t size() const { return ids_.size(); }
+  // Ids inside the horizon; expired ones may still occupy memory until the
+  // next sweep.
+  size_t size() const;
   int64_t high_water_us() const { return high_water_us_; }
 
   // Rebuilds the state from a Silver snapshot (columns event_id, event_time,
@@ -51,10 +53,16 @@ class DedupState {
                                            int64_t horizon_us);
 
  private:
-  void Evict();
+  int64_t Floor() const;
+  // Drops expired ids. A sweep walks every id, so it runs only once the
+  // floor has passed the oldest id kept by a quarter of the horizon: live
+  // streams never pay it per batch. Lookups test the floor themselves, so
+  // when a sweep runs changes memory only, never an answer.
+  void MaybeSweep();
 
   int64_t horizon_us_;
   int64_t high_water_us_ = std::numeric_limits<int64_t>::min();
+  int64_t oldest_us_ = std::numeric_limits<int64_t>::max();  // smallest event_time in ids_
   std::unordered_map<std::string, int64_t> ids_;  // event_id -> event_time
   std::vector<std::pair<std::string, int64_t>> pending_;
   std::unordered_set<std::string> pending_ids_;

@@ -13,10 +13,6 @@
 
 #include <memory>
 
-namespace arrow {
-class Schema;
-}
-
 namespace medallion::transform {
 
 inline constexpr char kSilverPartitionColumn[] = "event_date";
