@@ -104,7 +104,7 @@ Result<int64_t> OrdersGoldConsumed(const std::string& lake_uri) {
 }
 
 Result<OrdersGoldUpdate> UpdateOrdersGold(delta::Table& silver, const std::string& lake_uri, int top_n,
-                                          bool refresh_slow) {
+                                          bool refresh_slow, SilverDayCache* cache) {
   MEDALLION_RETURN_IF_ERROR(EnsureArrowComputeReady());
   MEDALLION_ASSIGN_OR_RETURN(auto snapshot, silver.Refresh());
   OrdersGoldUpdate out;
@@ -121,9 +121,14 @@ Result<OrdersGoldUpdate> UpdateOrdersGold(delta::Table& silver, const std::strin
   if (!out.dates.empty()) {
     const DateRange range{*out.dates.begin(), *out.dates.rbegin()};
     const DateRange category_range{range.from, std::min(range.to + 7, last_day)};
-    MEDALLION_ASSIGN_OR_RETURN(auto scanned,
-                               ScanSilver(silver, *snapshot, std::make_pair(range.from - 7, category_range.to)));
-    MEDALLION_ASSIGN_OR_RETURN(auto rows, WithNumericIds(scanned));
+    std::shared_ptr<arrow::Table> rows;
+    if (cache != nullptr) {
+      MEDALLION_ASSIGN_OR_RETURN(rows, cache->Rows(silver, *snapshot, range.from - 7, category_range.to));
+    } else {
+      MEDALLION_ASSIGN_OR_RETURN(auto scanned,
+                                 ScanSilver(silver, *snapshot, std::make_pair(range.from - 7, category_range.to)));
+      MEDALLION_ASSIGN_OR_RETURN(rows, WithNumericIds(scanned));
+    }
     const std::vector<Step> fast = {
         {"revenue_city_hourly", GoldWriteMode::kReplacePartitions, [&](auto& s) { return RevenueCityHourly(s, range); }},
         {"revenue_product_daily", GoldWriteMode::kReplacePartitions,

@@ -24,6 +24,7 @@
 
 #include "medallion/common/result.h"
 #include "medallion/delta/table.h"
+#include "medallion/transform/silver_day_cache.h"
 #include "medallion/transform/stream_gold_writer.h"
 
 namespace medallion::transform {
@@ -40,9 +41,11 @@ struct OrdersGoldUpdate {
 };
 
 // Brings every fast table (and the slow ones when `refresh_slow`) up to the
-// newest Silver snapshot; `commits` is empty when all were current.
+// newest Silver snapshot; `commits` is empty when all were current. With a
+// `cache` (kept by the caller across calls) the fast tables read only the
+// Silver files added since the previous call.
 Result<OrdersGoldUpdate> UpdateOrdersGold(delta::Table& silver, const std::string& lake_uri, int top_n,
-                                          bool refresh_slow);
+                                          bool refresh_slow, SilverDayCache* cache = nullptr);
 
 // Silver rows with product_id and customer_id as int64, as the Gold table
 // functions (gold_tables.h, features_daily.h, rfm_scores.h) key them: a

@@ -67,6 +67,7 @@ struct StreamRunner::Impl {
   std::unique_ptr<TicksSilverJob> ticks_silver;
   TicksSilverStats ticks_stats;
   std::shared_ptr<delta::Table> silver_orders;  // read side of Gold
+  SilverDayCache silver_days;                    // its rows, read once per file
   std::vector<std::unique_ptr<CityRevenueWindows>> windows;
 
   int64_t started_steady_ms = 0;
@@ -154,7 +155,8 @@ Result<bool> StreamRunner::Impl::RunOrdersGold(bool silver_moved) {
   // up as soon as the stream goes quiet.
   const int64_t now = SteadyMillis();
   const bool refresh_slow = now - last_slow_refresh_ms >= options.rfm_interval_ms || !silver_moved;
-  MEDALLION_ASSIGN_OR_RETURN(auto update, UpdateOrdersGold(*silver_orders, options.lake_uri, options.top_n, refresh_slow));
+  MEDALLION_ASSIGN_OR_RETURN(auto update, UpdateOrdersGold(*silver_orders, options.lake_uri, options.top_n,
+                                                                     refresh_slow, &silver_days));
   if (refresh_slow) last_slow_refresh_ms = now;
 
   int64_t windows_out = 0, late = 0;
