@@ -9,6 +9,8 @@ namespace {
 // A cached block serves a request at most this many times its size, so a
 // small request never pins a huge block.
 constexpr int64_t kMaxWasteFactor = 4;
+// New blocks get an eighth more than asked: batches differ a little in size.
+constexpr int64_t kHeadroomDivisor = 8;
 // Two batches' buffers at the default 128 MiB batch limit.
 constexpr int64_t kIngestCachedBytes = int64_t{256} << 20;
 
@@ -33,9 +35,12 @@ arrow::Status RecyclingMemoryPool::Allocate(int64_t size, int64_t alignment, uin
       return arrow::Status::OK();
     }
   }
-  ARROW_RETURN_NOT_OK(base_->Allocate(size, alignment, out));
+  // Headroom, so the next batch's block of nearly the same size fits this one.
+  const int64_t wanted = size + size / kHeadroomDivisor;
+  const int64_t capacity = (wanted + kMinRecycledBytes - 1) / kMinRecycledBytes * kMinRecycledBytes;
+  ARROW_RETURN_NOT_OK(base_->Allocate(capacity, alignment, out));
   std::lock_guard lock(mu_);
-  live_[*out] = size;
+  live_[*out] = capacity;
   return arrow::Status::OK();
 }
 
