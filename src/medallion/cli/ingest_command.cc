@@ -4,6 +4,7 @@
 // exits 0.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -101,6 +102,15 @@ int RunIngestCommand(IngestFlags flags, const GlobalOptions& globals) {
   if (!closed.ok()) return ReportError(closed);
   spdlog::info("ingested {} records in {} commits ({} dead letters, {} stale batches dropped)", last.records,
                last.batches, last.dead_letters, last.conflicts);
+  // Where the CPU went (bench/ingest.py prints it): this thread polls and
+  // builds the batches; librdkafka's threads fetch and decompress.
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const double total = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                       static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
+  const double polling = ingest::ThreadCpuSeconds();
+  spdlog::info("cpu seconds: total {:.2f}, polling thread {:.2f}, writer {:.2f}, librdkafka and others {:.2f}", total,
+               polling, last.writer_cpu_seconds, total - polling - last.writer_cpu_seconds);
   return 0;
 }
 

@@ -3,6 +3,8 @@
 #include <arrow/api.h>
 #include <spdlog/spdlog.h>
 
+#include <time.h>
+
 #include <chrono>
 #include <thread>
 
@@ -32,7 +34,10 @@ class WriteInFlight {
 
   void Start(BronzeBatch batch) {
     batch_ = std::move(batch);
-    thread_ = std::thread([this] { status_ = sink_.Write(batch_); });
+    thread_ = std::thread([this] {
+      status_ = sink_.Write(batch_);
+      cpu_seconds_ = ThreadCpuSeconds();  // a thread per batch: all its CPU is this write's
+    });
   }
 
   // Waits for the write in flight, if any, to end.
@@ -43,12 +48,14 @@ class WriteInFlight {
     }
   }
 
-  // After Settle: the batch written and how its write went, once.
-  bool TakeFinished(BronzeBatch* batch, Status* status) {
+  // After Settle: the batch written, how its write went and the CPU
+  // seconds it took, once.
+  bool TakeFinished(BronzeBatch* batch, Status* status, double* cpu_seconds) {
     if (!finished_) return false;
     finished_ = false;
     *batch = std::move(batch_);
     *status = std::move(status_);
+    *cpu_seconds = cpu_seconds_;
     return true;
   }
 
@@ -57,6 +64,7 @@ class WriteInFlight {
   std::thread thread_;
   BronzeBatch batch_;
   Status status_;
+  double cpu_seconds_ = 0;
   bool finished_ = false;
 };
 
@@ -67,6 +75,12 @@ struct BarrierGuard {
 };
 
 }  // namespace
+
+double ThreadCpuSeconds() {
+  timespec ts{};
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return 0;
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
 
 Status RunIngestLoop(KafkaSource& source, BronzeSink& sink, const IngestLoopOptions& options,
                      const std::atomic<bool>& stop, const std::function<void(const IngestProgress&)>& progress) {
@@ -83,7 +97,9 @@ Status RunIngestLoop(KafkaSource& source, BronzeSink& sink, const IngestLoopOpti
     writing.Settle();
     BronzeBatch batch;
     Status written;
-    if (!writing.TakeFinished(&batch, &written)) return Status::OK();
+    double cpu_seconds = 0;
+    if (!writing.TakeFinished(&batch, &written, &cpu_seconds)) return Status::OK();
+    p.writer_cpu_seconds += cpu_seconds;
     if (written.IsConflict()) {
       // Another member owns these partitions now and wrote them; ours is
       // stale. The rebalance that told it so reaches us in a poll.

@@ -44,7 +44,13 @@ struct IngestProgress {
   int64_t records = 0;
   int64_t dead_letters = 0;
   int64_t conflicts = 0;  // batches dropped because another member wrote them
+  // CPU time of the writing thread(s): Parquet encoding and Delta commits.
+  // With the polling thread's own, it tells where ingest's CPU goes.
+  double writer_cpu_seconds = 0;
 };
+
+// CPU time the calling thread has used so far.
+double ThreadCpuSeconds();
 
 // Runs until `stop`, idle (if asked), the time limit, or an error (DataLoss
 // among them); the write in flight is finished before it returns.
