@@ -91,7 +91,7 @@ def build_served_lake(medallion, lake: Path) -> None:
                           "macd_signal": 0.05, "macd_hist": 0.1 * (i % 5 - 2) - 0.05,
                           "next_direction": None if i == 39 else (i % 7 != 6)})
             predictions.append({"symbol": symbol, "ts": ts, "prob_up": 0.6, "predicted_direction": 1,
-                                "model_version": 1})
+                                "model_version": 1, "in_sample": i < 30})
     tick_table = pa.Table.from_pylist(ticks)
     tick_table = tick_table.set_column(tick_table.schema.get_field_index("next_direction"), "next_direction",
                                        tick_table.column("next_direction").cast(pa.int32()))

@@ -37,8 +37,9 @@ const std::vector<std::string>& TickFeatureNames() {
 }
 
 std::string TickTrainReport::ToString() const {
-  std::string out = fmt::format("{}: xgboost binary:logistic, {} training ticks, {} test ticks (the latest)\n",
-                                model_name, train_rows, test_rows);
+  std::string out = fmt::format(
+      "{}: xgboost binary:logistic, {} training ticks, {} test ticks (from ts {} on, never trained on)\n", model_name,
+      train_rows, test_rows, cutoff_ts);
   auto line = [](const std::string& label, const ClassificationMetrics& m) {
     return fmt::format("  {:<18} n={:<7} accuracy={:.4f} F1={:.4f} ROC AUC={:.4f}\n", label, m.count, m.accuracy, m.f1,
                        m.roc_auc);
@@ -75,13 +76,23 @@ Result<TickTrainReport> TrainTickModel(const TickTrainOptions& options) {
     if (!std::isnan(y[r])) labelled.push_back(r);
   }
   std::stable_sort(labelled.begin(), labelled.end(), [&](size_t a, size_t b) { return ts[a] < ts[b]; });
-  const size_t test_rows = static_cast<size_t>(std::ceil(options.test_fraction * static_cast<double>(labelled.size())));
-  if (labelled.size() < 20 || test_rows == 0 || test_rows >= labelled.size()) {
+  const size_t wanted_test = static_cast<size_t>(std::ceil(options.test_fraction * static_cast<double>(labelled.size())));
+  if (labelled.size() < 20 || wanted_test == 0 || wanted_test >= labelled.size()) {
     return Status::InvalidArgument(fmt::format("{} has {} labelled ticks: too few to train and test",
                                                options.features_table, labelled.size()));
   }
-  std::span<const size_t> train_idx(labelled.data(), labelled.size() - test_rows);
-  std::span<const size_t> test_idx(labelled.data() + train_idx.size(), test_rows);
+  // The split is a time: ticks before the cutoff train, ticks from it on
+  // (all symbols, ties included) are only ever scored.
+  const int64_t cutoff = ts[labelled[labelled.size() - wanted_test]];
+  const size_t train_count = static_cast<size_t>(
+      std::partition_point(labelled.begin(), labelled.end(), [&](size_t r) { return ts[r] < cutoff; }) -
+      labelled.begin());
+  if (train_count == 0) {
+    return Status::InvalidArgument(fmt::format("{}: every labelled tick has the same time; cannot split by time",
+                                               options.features_table));
+  }
+  std::span<const size_t> train_idx(labelled.data(), train_count);
+  std::span<const size_t> test_idx(labelled.data() + train_count, labelled.size() - train_count);
 
   nlohmann::json params = options.params.empty()
                               ? nlohmann::json{{"objective", "binary:logistic"}, {"num_boost_round", 200}, {"eta", 0.05},
@@ -92,18 +103,19 @@ Result<TickTrainReport> TrainTickModel(const TickTrainOptions& options) {
   report.model_name = options.model_name;
   report.train_rows = train_idx.size();
   report.test_rows = test_idx.size();
+  report.cutoff_ts = cutoff;
+  // One model, fitted on the ticks before the cutoff only: it is the one
+  // registered and the one whose predictions are published, so the accuracy
+  // shown next to them (test ticks only) is out of sample. Refitting on every
+  // tick would make the published predictions of the test ticks in-sample.
+  MEDALLION_ASSIGN_OR_RETURN(auto model, XGBoostModel::Create(params));
   {
-    MEDALLION_ASSIGN_OR_RETURN(auto model, XGBoostModel::Create(params));
     const auto y_train = Labels(y, train_idx), y_test = Labels(y, test_idx);
     MEDALLION_RETURN_IF_ERROR(model->Fit(x.Take(train_idx), y_train));
     MEDALLION_ASSIGN_OR_RETURN(auto scores, model->Predict(x.Take(test_idx)));
     MEDALLION_ASSIGN_OR_RETURN(report.model, ComputeClassificationMetrics(y_test, scores));
     MEDALLION_ASSIGN_OR_RETURN(report.majority_baseline, MajorityClassBaseline(y_train, y_test));
   }
-  // The final model learns from every labelled tick, and scores every tick,
-  // including each symbol's latest, whose direction is still unknown.
-  MEDALLION_ASSIGN_OR_RETURN(auto model, XGBoostModel::Create(params));
-  MEDALLION_RETURN_IF_ERROR(model->Fit(x.Take(labelled), Labels(y, labelled)));
   MEDALLION_ASSIGN_OR_RETURN(report.importance, model->Importance());
 
   if (options.register_model) {
@@ -127,19 +139,30 @@ Result<TickTrainReport> TrainTickModel(const TickTrainOptions& options) {
     report.version = registered->version;
   }
 
+  // Every tick is scored, each symbol's latest (direction still unknown)
+  // included; in_sample marks the ticks of the training period.
   MEDALLION_ASSIGN_OR_RETURN(auto scores, model->Predict(x));
   std::vector<double> prob(scores.begin(), scores.end());
   std::vector<int32_t> predicted(prob.size());
-  for (size_t i = 0; i < prob.size(); ++i) predicted[i] = prob[i] >= 0.5 ? 1 : 0;
+  arrow::BooleanBuilder in_sample;
+  MEDALLION_RETURN_IF_ERROR(FromArrow(in_sample.Reserve(static_cast<int64_t>(prob.size()))));
+  for (size_t i = 0; i < prob.size(); ++i) {
+    predicted[i] = prob[i] >= 0.5 ? 1 : 0;
+    in_sample.UnsafeAppend(ts[i] < cutoff);
+  }
+  std::shared_ptr<arrow::Array> in_sample_array;
+  MEDALLION_RETURN_IF_ERROR(FromArrow(in_sample.Finish(&in_sample_array)));
   auto out = arrow::Table::Make(
       arrow::schema({arrow::field("symbol", table->GetColumnByName("symbol")->type()),
                      arrow::field("ts", table->GetColumnByName("ts")->type()), arrow::field("prob_up", arrow::float64()),
-                     arrow::field("predicted_direction", arrow::int32()), arrow::field("model_version", arrow::int64())}),
+                     arrow::field("predicted_direction", arrow::int32()), arrow::field("model_version", arrow::int64()),
+                     arrow::field("in_sample", arrow::boolean())}),
       {table->GetColumnByName("symbol"), table->GetColumnByName("ts"),
        std::make_shared<arrow::ChunkedArray>(transform::DoubleArray(prob)),
        std::make_shared<arrow::ChunkedArray>(transform::Int32Array(predicted)),
        std::make_shared<arrow::ChunkedArray>(
-           transform::Int64Array(std::vector<int64_t>(prob.size(), report.version)))});
+           transform::Int64Array(std::vector<int64_t>(prob.size(), report.version))),
+       std::make_shared<arrow::ChunkedArray>(in_sample_array)});
   MEDALLION_ASSIGN_OR_RETURN(report.predictions_version, WriteLakeTable(options.lake_uri, options.output_table, out));
   return report;
 }

@@ -4,10 +4,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
+#include <limits>
+#include <map>
 
 #include "medallion/ingest/ticks_generator.h"
 #include "medallion/ml/lake_table.h"
+#include "medallion/transform/gold_columns.h"
 #include "medallion/transform/ticks_features.h"
 
 namespace medallion::ml {
@@ -76,6 +80,69 @@ TEST(TickJobTest, TrainsScoresAgainstTheBaselineAndWritesPredictions) {
     EXPECT_NE((*predictions)->GetColumnByName(column), nullptr) << column;
   }
   EXPECT_NE(report->ToString().find("majority baseline"), std::string::npos);
+  std::filesystem::remove_all(lake);
+}
+
+// The accuracy the Markets page shows is read from gold/tick_predictions over
+// rows with in_sample = false: those must be exactly the test ticks, all later
+// than every tick the model was fitted on, and their accuracy the report's.
+TEST(TickJobTest, PublishedAccuracyIsOnTicksTheModelNeverSaw) {
+  const auto lake = std::filesystem::temp_directory_path() / ("medallion-ticks-oos-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(lake);
+  auto features = GeneratedTickFeatures();
+  ASSERT_NE(features, nullptr);
+  ASSERT_TRUE(WriteLakeTable(lake.string(), "gold/tick_features", features).ok());
+  TickTrainOptions options;
+  options.lake_uri = lake.string();
+  options.register_model = false;
+  options.params = {{"objective", "binary:logistic"}, {"num_boost_round", 30}, {"max_depth", 3}};
+  auto report = TrainTickModel(options);
+  ASSERT_TRUE(report.ok()) << report.status();
+
+  // Outcome of each tick, by symbol and time.
+  auto symbols = transform::ReadString(*features, "symbol");
+  auto times = transform::ReadInt64(*features, "ts");
+  auto labels = FeatureMatrix::FromArrowTable(*features, std::vector<std::string>{"next_direction"});
+  ASSERT_TRUE(symbols.ok() && times.ok() && labels.ok());
+  std::map<std::pair<std::string, int64_t>, double> outcome;
+  for (size_t r = 0; r < symbols->size(); ++r) outcome[{(*symbols)[r], (*times)[r]}] = labels->at(r, 0);
+
+  auto predictions = ReadLakeTable(lake.string(), "gold/tick_predictions");
+  ASSERT_TRUE(predictions.ok()) << predictions.status();
+  auto in_sample_column = (*predictions)->GetColumnByName("in_sample");
+  ASSERT_NE(in_sample_column, nullptr);
+  auto p_symbols = transform::ReadString(**predictions, "symbol");
+  auto p_times = transform::ReadInt64(**predictions, "ts");
+  auto p_direction = FeatureMatrix::FromArrowTable(**predictions, std::vector<std::string>{"predicted_direction"});
+  ASSERT_TRUE(p_symbols.ok() && p_times.ok() && p_direction.ok());
+
+  int64_t latest_in_sample = std::numeric_limits<int64_t>::min();
+  int64_t earliest_out_of_sample = std::numeric_limits<int64_t>::max();
+  size_t trained_labelled = 0, scored = 0, right = 0;
+  size_t row = 0;
+  for (const auto& chunk : in_sample_column->chunks()) {
+    const auto& flags = static_cast<const arrow::BooleanArray&>(*chunk);
+    for (int64_t i = 0; i < flags.length(); ++i, ++row) {
+      ASSERT_FALSE(flags.IsNull(i));
+      const int64_t ts = (*p_times)[row];
+      const double truth = outcome.at({(*p_symbols)[row], ts});
+      EXPECT_EQ(flags.Value(i), ts < report->cutoff_ts) << "row " << row;
+      if (flags.Value(i)) {
+        latest_in_sample = std::max(latest_in_sample, ts);
+        trained_labelled += std::isnan(truth) ? 0 : 1;
+        continue;
+      }
+      earliest_out_of_sample = std::min(earliest_out_of_sample, ts);
+      if (std::isnan(truth)) continue;
+      ++scored;
+      right += (p_direction->at(row, 0) > 0.5) == (truth > 0.5) ? 1 : 0;
+    }
+  }
+  EXPECT_LT(latest_in_sample, earliest_out_of_sample);
+  EXPECT_EQ(trained_labelled, report->train_rows);
+  EXPECT_EQ(scored, report->test_rows);
+  ASSERT_GT(scored, 0u);
+  EXPECT_DOUBLE_EQ(static_cast<double>(right) / static_cast<double>(scored), report->model.accuracy);
   std::filesystem::remove_all(lake);
 }
 

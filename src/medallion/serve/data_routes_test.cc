@@ -260,11 +260,13 @@ TEST_F(DataRoutesTest, TicksHaveIndicatorsPredictionsAndAccuracy) {
   auto predictions = arrow::schema({arrow::field("symbol", arrow::utf8()), arrow::field("ts", ts),
                                     arrow::field("prob_up", arrow::float64()),
                                     arrow::field("predicted_direction", arrow::int32()),
-                                    arrow::field("model_version", arrow::int64())});
+                                    arrow::field("model_version", arrow::int64()),
+                                    arrow::field("in_sample", arrow::boolean())});
+  // The first tick was in the model's training period: right, but not counted.
   ASSERT_TRUE(testing::AppendJsonRows(lake_.path(), "gold/tick_predictions", predictions, R"(
-{"symbol":"AAA","ts":"2026-01-05T10:00:00Z","prob_up":0.7,"predicted_direction":1,"model_version":1}
-{"symbol":"AAA","ts":"2026-01-05T10:00:01Z","prob_up":0.6,"predicted_direction":1,"model_version":1}
-{"symbol":"AAA","ts":"2026-01-05T10:00:02Z","prob_up":0.2,"predicted_direction":0,"model_version":1}
+{"symbol":"AAA","ts":"2026-01-05T10:00:00Z","prob_up":0.7,"predicted_direction":1,"model_version":1,"in_sample":true}
+{"symbol":"AAA","ts":"2026-01-05T10:00:01Z","prob_up":0.6,"predicted_direction":1,"model_version":1,"in_sample":false}
+{"symbol":"AAA","ts":"2026-01-05T10:00:02Z","prob_up":0.2,"predicted_direction":0,"model_version":1,"in_sample":false}
 )").ok());
   Json symbols = Expect(200, "/api/v1/ticks")["symbols"];
   ASSERT_EQ(symbols.size(), 2u);
@@ -275,9 +277,12 @@ TEST_F(DataRoutesTest, TicksHaveIndicatorsPredictionsAndAccuracy) {
   Json aaa = Expect(200, "/api/v1/ticks/AAA?limit=2", "/api/v1/ticks/{symbol}");
   ASSERT_EQ(aaa["points"].size(), 2u);
   EXPECT_EQ(aaa["points"][0]["ts"], "2026-01-05T10:00:01.000Z");
-  EXPECT_EQ(aaa["predictions_scored"], 2);  // the last tick has no outcome yet
-  EXPECT_DOUBLE_EQ(aaa["direction_accuracy"].get<double>(), 0.5);
+  // Only the out-of-sample tick with an outcome counts (the last has none yet):
+  // in-sample too, the accuracy would read 0.5.
+  EXPECT_EQ(aaa["predictions_scored"], 1);
+  EXPECT_DOUBLE_EQ(aaa["direction_accuracy"].get<double>(), 0.0);
   EXPECT_EQ(aaa["predictions"].size(), 2u);
+  EXPECT_EQ(aaa["predictions"][0]["in_sample"], false);
   EXPECT_TRUE(Expect(200, "/api/v1/ticks/BBB", "/api/v1/ticks/{symbol}")["direction_accuracy"].is_null());
   Expect(404, "/api/v1/ticks/ZZZ", "/api/v1/ticks/{symbol}");
 }

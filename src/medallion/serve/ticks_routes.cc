@@ -17,6 +17,14 @@ namespace s = schema;
 constexpr const char* kFeatures = "gold/tick_features";
 constexpr const char* kPredictions = "gold/tick_predictions";
 
+// Whether the model was fitted on this tick's period (gold/tick_predictions'
+// in_sample); unknown for tables written before the column existed.
+std::optional<bool> InSample(const Json& row) {
+  auto it = row.find("in_sample");
+  if (it == row.end() || !it->is_boolean()) return std::nullopt;
+  return it->get<bool>();
+}
+
 std::vector<const Json*> RowsOf(const JsonRows& rows, const std::string& symbol) {
   std::vector<const Json*> out;
   for (const auto& row : rows) {
@@ -70,7 +78,8 @@ Json SymbolSchema() {
                                                         {"prob_up", s::Nullable(s::Number())},
                                                         {"predicted_direction", s::Nullable(s::Integer())},
                                                         {"actual_direction", s::Nullable(s::Integer())},
-                                                        {"model_version", s::Nullable(s::Integer())}}))},
+                                                        {"model_version", s::Nullable(s::Integer())},
+                                                        {"in_sample", s::Nullable(s::Boolean())}}))},
                     {"direction_accuracy", s::Nullable(s::Number())},
                     {"predictions_scored", s::Integer()},
                     s::MissingProperty()});
@@ -78,7 +87,8 @@ Json SymbolSchema() {
 
 Status AddSymbolRoute(Router& router, std::shared_ptr<LakeReader> lake) {
   RouteSpec spec = GetRoute("/api/v1/ticks/{symbol}", "tickSeries",
-                            "Prices, RSI and MACD of one symbol, its direction predictions and their accuracy",
+                            "Prices, RSI and MACD of one symbol, its direction predictions and their accuracy "
+                            "(out of sample: only ticks after the model's training period are scored)",
                             "markets", SymbolSchema());
   ParamSpec symbol = PathParam("symbol", "Ticker symbol");
   symbol.max_length = 64;
@@ -106,7 +116,8 @@ Status AddSymbolRoute(Router& router, std::shared_ptr<LakeReader> lake) {
       auto direction = NumberField(row, "predicted_direction");
       auto it = actual.find(TextField(row, "ts"));
       std::optional<double> truth = it == actual.end() ? std::nullopt : it->second;
-      if (direction && truth) {
+      const std::optional<bool> in_sample = InSample(row);
+      if (direction && truth && in_sample == false) {
         ++scored;
         correct += (*direction == *truth) ? 1 : 0;
       }
@@ -115,7 +126,8 @@ Status AddSymbolRoute(Router& router, std::shared_ptr<LakeReader> lake) {
                                    {"prob_up", NumberOrNull(NumberField(row, "prob_up"))},
                                    {"predicted_direction", IntOrNull(direction)},
                                    {"actual_direction", IntOrNull(truth)},
-                                   {"model_version", IntOrNull(NumberField(row, "model_version"))}});
+                                   {"model_version", IntOrNull(NumberField(row, "model_version"))},
+                                   {"in_sample", in_sample ? Json(*in_sample) : Json()}});
     }
     Json price_points = Json::array();
     for (size_t i = points.size() > limit ? points.size() - limit : 0; i < points.size(); ++i) {
