@@ -240,9 +240,21 @@ class Session : public std::enable_shared_from_this<Session> {
   std::array<char, 16 << 10> drain_buffer_{};
 };
 
+namespace {
+
+std::vector<std::unique_ptr<net::io_context>> MakeContexts(int threads) {
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  for (int i = 0; i < threads; ++i) contexts.push_back(std::make_unique<net::io_context>(1));
+  return contexts;
+}
+
+}  // namespace
+
 class HttpServer::Impl {
  public:
-  Impl(ServerOptions options, std::shared_ptr<const Router> router) {
+  Impl(ServerOptions options, std::shared_ptr<const Router> router)
+      : contexts_(MakeContexts(options.threads)), acceptor_(*contexts_.front()) {
     state_.options = std::move(options);
     state_.router = std::move(router);
     MetricsRegistry& metrics = state_.options.metrics ? *state_.options.metrics : MetricsRegistry::Default();
@@ -272,11 +284,12 @@ class HttpServer::Impl {
     if (ec) return Status::IOError("cannot listen on " + where + ": " + ec.message());
     port_ = acceptor_.local_endpoint().port();
     Accept();
-    int threads = state_.options.threads > 0 ? state_.options.threads
-                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { ioc_.run(); });
+    for (auto& context : contexts_) {
+      work_.push_back(net::make_work_guard(*context));
+      threads_.emplace_back([&context] { context->run(); });
+    }
     started_ = true;
-    spdlog::info("serving HTTP on {}:{} with {} threads", state_.options.bind, port_, threads);
+    spdlog::info("serving HTTP on {}:{} with {} threads", state_.options.bind, port_, contexts_.size());
     return Status::OK();
   }
 
@@ -301,7 +314,8 @@ class HttpServer::Impl {
       std::unique_lock<std::mutex> lock(state_.mu);
       state_.all_closed.wait_for(lock, state_.options.shutdown_grace, [this] { return state_.sessions.empty(); });
     }
-    ioc_.stop();
+    work_.clear();
+    for (auto& context : contexts_) context->stop();
     for (auto& t : threads_) t.join();
     threads_.clear();
     spdlog::info("HTTP server on port {} stopped", port_);
@@ -311,7 +325,11 @@ class HttpServer::Impl {
 
  private:
   void Accept() {
-    acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+    // Connections are dealt round-robin to the threads' contexts and stay
+    // there: a request never hops threads (no wake-ups, no locks between
+    // its read, handler and write).
+    net::io_context& context = *contexts_[next_context_++ % contexts_.size()];
+    acceptor_.async_accept(context, [this](beast::error_code ec, tcp::socket socket) {
       if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
       if (ec) {
         spdlog::warn("accept failed: {}", ec.message());
@@ -334,10 +352,13 @@ class HttpServer::Impl {
   }
 
   // Order matters: sessions owned by pending handlers unregister from state_
-  // when the io_context is destroyed, so state_ must outlive ioc_.
+  // when the io_contexts are destroyed, so state_ must outlive contexts_.
   ServerState state_;
-  net::io_context ioc_;
-  tcp::acceptor acceptor_{net::make_strand(ioc_)};
+  // One io_context per thread, each run by its thread alone.
+  std::vector<std::unique_ptr<net::io_context>> contexts_;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> work_;
+  tcp::acceptor acceptor_;
+  size_t next_context_ = 0;
   std::vector<std::thread> threads_;
   uint16_t port_ = 0;
   bool started_ = false;

@@ -21,6 +21,21 @@ constexpr const char* kPredictConfig =
     R"({"type": 0, "training": false, "iteration_begin": 0, "iteration_end": 0, "strict_shape": false, )"
     R"("cache_id": 0, "missing": NaN})";
 
+// One proxy DMatrix per serving thread. Without it XGBoost builds a proxy
+// on every call, and (libxgboost 1.6) each new one reads the cgroup CPU
+// quota from /sys: an open/read/close per prediction.
+Result<DMatrixHandle> ThreadProxy() {
+  struct Proxy {
+    DMatrixHandle handle = nullptr;
+    ~Proxy() {
+      if (handle != nullptr) XGDMatrixFree(handle);
+    }
+  };
+  thread_local Proxy proxy;
+  if (proxy.handle == nullptr && XGProxyDMatrixCreate(&proxy.handle) != 0) return XGBoostError("XGProxyDMatrixCreate");
+  return proxy.handle;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<XGBoostPredictor>> XGBoostPredictor::FromModel(ModelInfo info, const ml::Model& model) {
@@ -55,10 +70,11 @@ Result<std::vector<double>> XGBoostPredictor::Predict(const FeatureMatrix& featu
   fmt::format_to(std::back_inserter(array_interface),
                  R"({{"data": [{}, true], "shape": [{}, {}], "typestr": "<f4", "version": 3}})",
                  reinterpret_cast<std::uintptr_t>(features.values.data()), features.num_rows, features.num_cols);
+  MEDALLION_ASSIGN_OR_RETURN(DMatrixHandle proxy, ThreadProxy());
   const bst_ulong* shape = nullptr;
   bst_ulong dim = 0;
   const float* result = nullptr;
-  if (XGBoosterPredictFromDense(booster_, array_interface.c_str(), kPredictConfig, nullptr, &shape, &dim, &result) !=
+  if (XGBoosterPredictFromDense(booster_, array_interface.c_str(), kPredictConfig, proxy, &shape, &dim, &result) !=
       0) {
     return XGBoostError("XGBoosterPredictFromDense");
   }
