@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 
 #include "medallion/orchestrate/task.h"
@@ -27,6 +28,11 @@ Task MakeBronzeToSilverTask();
 Task MakeAwaitStreamedSilverTask();
 Task MakeValidateDataQualityTask();
 Task MakeBuildGoldFeaturesTask();
+// build_gold_features for a backfill whose Silver already holds every date up
+// to `last_day`: the first date builds Gold through `last_day` in one pass
+// (the same rows the per-date job writes), later dates find it done. Dates
+// after `last_day` build their own date, as MakeBuildGoldFeaturesTask.
+Task MakeBuildGoldFeaturesThroughTask(int32_t last_day);
 Task MakeApiSmokeTestTask();
 // Registers train_model, evaluate_model, promote_model and predict.
 void RegisterModelTasks(TaskRegistry& registry);
@@ -53,6 +59,11 @@ struct TrainingSchedule {
   // proportionally larger learning rate train a demo's lake in a fraction of
   // the time.
   int boost_rounds = 0;
+  // The tick direction classifier trains on training days from this day on.
+  // Its data, gold/tick_features, is complete as soon as a backfill's
+  // Silver is: the demo trains it once, on its last history day, not weekly
+  // on the same ticks.
+  int32_t tick_model_from_day = std::numeric_limits<int32_t>::min();
 };
 void SetTrainingSchedule(const TrainingSchedule& schedule);
 TrainingSchedule CurrentTrainingSchedule();

@@ -98,9 +98,74 @@ class DailyTasksTest : public ::testing::Test {
     return keys;
   }
 
+  // Every row of `table` as text, so two builds compare by content.
+  std::multiset<std::string> Rows(const std::string& table) {
+    auto rows = Read(table);
+    std::multiset<std::string> out;
+    for (int64_t i = 0; i < rows->num_rows(); ++i) {
+      std::string row;
+      for (const auto& column : rows->columns()) row += (*column->GetScalar(i))->ToString() + "|";
+      out.insert(row);
+    }
+    return out;
+  }
+
+  Dag DataDagBuildingGoldThrough(int32_t last_day) {
+    Dag dag("daily");
+    EXPECT_TRUE(dag.AddTask(MakeBronzeToSilverTask()).ok());
+    EXPECT_TRUE(dag.AddTask(MakeValidateDataQualityTask(), {"bronze_to_silver"}).ok());
+    EXPECT_TRUE(dag.AddTask(MakeBuildGoldFeaturesThroughTask(last_day), {"validate_data_quality"}).ok());
+    return dag;
+  }
+
   std::filesystem::path dir_;
   std::string lake_;
 };
+
+TEST_F(DailyTasksTest, OnePassGoldBackfillWritesWhatThePerDateJobWrites) {
+  auto runner = OpenRunner(false);
+  const int32_t last_day = kFirstDay + 2;
+  const auto bulk = DataDagBuildingGoldThrough(last_day);
+  for (const char* date : {"2024-06-01", "2024-06-02", "2024-06-03"}) {
+    auto run = runner->RunDag(bulk, date);
+    ASSERT_TRUE(run.ok()) << run.status();
+    ASSERT_TRUE(run->ok()) << run->ToStatus();
+  }
+  // The pass ran (from the day every product had been seen) and was recorded.
+  auto built = runner->store().GetState("daily", "build_gold_features", "built-through");
+  ASSERT_TRUE(built.ok()) << built.status();
+  ASSERT_TRUE(built->has_value());
+  EXPECT_THAT(**built, ::testing::StartsWith(std::to_string(last_day) + " "));
+  const int64_t version = Version("gold/features_daily");
+  const auto features = Rows("gold/features_daily");
+  const auto sales = Rows("gold/sales_daily");
+
+  // The per-date job over the same dates replaces each partition with the same rows.
+  auto per_date = OpenRunner(/*force=*/true);
+  for (const char* date : {"2024-06-01", "2024-06-02", "2024-06-03"}) ASSERT_TRUE(per_date->RunDag(DataDag(), date)->ok());
+  EXPECT_GT(Version("gold/features_daily"), version);
+  EXPECT_EQ(Rows("gold/features_daily"), features);
+  EXPECT_EQ(Rows("gold/sales_daily"), sales);
+}
+
+TEST_F(DailyTasksTest, OnePassGoldBuildsAgainWhenSilverMoved) {
+  auto runner = OpenRunner(/*force=*/true);
+  const auto bulk = DataDagBuildingGoldThrough(kFirstDay + 2);
+  ASSERT_TRUE(runner->RunDag(bulk, "2024-06-01")->ok());
+  const int64_t version = Version("gold/features_daily");
+  // Silver gets a new commit (more Bronze): the pass's rows may be stale.
+  ingest::OrdersOptions options;
+  options.num_products = 12;
+  options.seed = 7;
+  ingest::OrdersGenerator generator(options);
+  std::vector<ingest::KafkaRecord> records;
+  for (const auto& e : generator.Day(kFirstDay + 1)) records.push_back(generator.Encode(e));
+  auto bronze = delta::Table::Open(lake_ + "/bronze/orders");
+  ASSERT_TRUE(bronze.ok()) << bronze.status();
+  ASSERT_TRUE((*bronze)->Append(transform::testing::BronzeTable(records, (int64_t{kFirstDay} + 3) * 86'400'000'000LL)).ok());
+  ASSERT_TRUE(runner->RunDag(bulk, "2024-06-02")->ok());
+  EXPECT_GT(Version("gold/features_daily"), version);
+}
 
 TEST_F(DailyTasksTest, DataTasksBuildSilverQualityAndGoldForTheDate) {
   auto runner = OpenRunner(false);

@@ -17,6 +17,7 @@
 
 #include "medallion/delta/scan.h"
 #include "medallion/delta/table.h"
+#include "medallion/ingest/calendar.h"
 #include "medallion/ml/evaluate_job.h"
 #include "medallion/ml/predict_job.h"
 #include "medallion/ml/registry.h"
@@ -121,7 +122,11 @@ Status RunTrainModel(const TaskContext& ctx) {
   ctx.log.Write(report.ToString());
   ctx.log.Info("registered {} version {} ({} series, {} training rows, {} folds, {:.1f} s)", report.model_name,
                report.version, report.series, report.training_rows, options.folds, report.seconds);
-  MEDALLION_RETURN_IF_ERROR(TrainTickClassifier(ctx));
+  if (day >= schedule.tick_model_from_day) {
+    MEDALLION_RETURN_IF_ERROR(TrainTickClassifier(ctx));
+  } else {
+    ctx.log.Info("tick direction classifier: trains from {} on", ingest::FormatDate(schedule.tick_model_from_day));
+  }
   return ctx.state.Put(state_key, std::to_string(report.version));
 }
 
