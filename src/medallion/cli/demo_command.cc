@@ -8,21 +8,33 @@
 //      bounded). The generator's truth goes to _truth/daily_demand.
 //   3. Backfill: the daily DAG for every history day, in order (Silver,
 //      quality, Gold, train, evaluate, promote, predict, API smoke test).
-//      Training is the slow step, so it trains weekly counted back from the
-//      last day (--train-every-days), and that last day always trains.
+//      Silver is complete after the first date, so that date's Gold task
+//      builds Gold for the whole history in one pass (the rows the per-date
+//      job writes; later dates find it done). Training is the slow step, so
+//      it trains weekly counted back from the last day (--train-every-days),
+//      and that last day always trains; the tick classifier, whose ticks are
+//      all there from the start, trains once, on the last day.
 //   4. Live: the generator at the history's daily volume on an accelerated
 //      clock (one simulated day per --day-seconds), Silver and today's Gold
 //      kept current, the daily DAG for every simulated day that ends, and the
 //      API and dashboard on --port, until Ctrl-C, SIGTERM or --duration.
 //
+// Each phase prints its wall and CPU time, and "ready" says when the champion,
+// its forecasts and every dashboard page's data are there.
+//
 // --duration counts from the start, but the history and its backfill always
 // finish first (a scripted run leaves a trained lake); a signal stops at
 // once, at any phase, after flushing and committing what is in hand.
+#include <arrow/api.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <map>
+#include <set>
+#include <vector>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -33,7 +45,10 @@
 #include "medallion/cli/demo_feed.h"
 #include "medallion/cli/demo_ingest.h"
 #include "medallion/cli/demo_live.h"
+#include "medallion/cli/demo_phase_clock.h"
 #include "medallion/cli/demo_status.h"
+#include "medallion/delta/predicate.h"
+#include "medallion/delta/scan.h"
 #include "medallion/delta/table.h"
 #include "medallion/ingest/calendar.h"
 #include "medallion/ingest/embedded_cluster.h"
@@ -41,6 +56,7 @@
 #include "medallion/orchestrate/daily_tasks.h"
 #include "medallion/orchestrate/dag_catalog.h"
 #include "medallion/ingest/demand_truth.h"
+#include "medallion/ml/registry.h"
 #include "medallion/serve/api_server.h"
 
 namespace medallion::cli {
@@ -216,6 +232,67 @@ void ReportDagRun(StatusPrinter& printer, const orchestrate::DagRunOutcome& run)
   printer.Say(fmt::format("daily DAG {}: {}", run.logical_date, run.ToStatus().ToString()));
 }
 
+// Wall seconds each task of the DAG spent over a backfill, tries included.
+class TaskTimes {
+ public:
+  void Add(orchestrate::RunStore& store, const orchestrate::DagRunOutcome& run) {
+    if (run.run_id == 0) return;  // nothing ran
+    auto tries = store.TaskInstancesOfRun(run.run_id);
+    if (!tries.ok()) return;  // timings are a report, not a reason to stop
+    for (const auto& t : *tries) {
+      if (t.end_ms > t.start_ms) seconds_[t.task] += static_cast<double>(t.end_ms - t.start_ms) / 1000;
+    }
+  }
+
+  // "bronze_to_silver 8.1s, validate_data_quality 2.0s, ..." in DAG order.
+  std::string Describe(const orchestrate::DagSpec& spec) const {
+    std::vector<std::string> parts;
+    for (const auto& [task, upstream] : spec.tasks) {
+      auto it = seconds_.find(task);
+      parts.push_back(fmt::format("{} {}", task, FormatSeconds(it == seconds_.end() ? 0 : it->second)));
+    }
+    return fmt::format("{}", fmt::join(parts, ", "));
+  }
+
+ private:
+  std::map<std::string, double> seconds_;
+};
+
+// "champion demand v3" from the registry, or what is missing.
+std::string DescribeChampion(const std::string& lake) {
+  auto registry = ml::Registry::Open(lake);
+  if (!registry.ok()) return "no model registry: " + registry.status().ToString();
+  auto champion = registry->Alias("demand", ml::kChampionAlias);
+  if (!champion.ok()) return "champion unknown: " + champion.status().ToString();
+  if (!champion->has_value()) return "no champion yet";
+  return fmt::format("champion demand v{}", (*champion)->version);
+}
+
+// "forecasts J+1..J+7 as of <date>" from gold/demand_forecast's rows, or
+// what is missing.
+std::string DescribeForecasts(const std::string& lake, const std::string& as_of) {
+  auto table = delta::Table::Open(storage::JoinPath(lake, "gold/demand_forecast"));
+  if (!table.ok()) return "no gold/demand_forecast: " + table.status().ToString();
+  auto snapshot = (*table)->snapshot();
+  delta::ScanOptions scan;
+  scan.columns = {"horizon"};
+  auto filter = delta::ParsePredicate(fmt::format("as_of_date = '{}'", as_of), *snapshot->schema());
+  if (!filter.ok()) return "gold/demand_forecast: " + filter.status().ToString();
+  scan.filter = *filter;
+  auto rows = delta::ScanToTable((*table)->store(), *snapshot, scan);
+  if (!rows.ok()) return "gold/demand_forecast: " + rows.status().ToString();
+  std::set<std::string> horizons;
+  for (const auto& chunk : (*rows)->column(0)->chunks()) {
+    for (int64_t i = 0; i < chunk->length(); ++i) {
+      if (auto value = chunk->GetScalar(i); value.ok()) horizons.insert((*value)->ToString());
+    }
+  }
+  if (!horizons.count("1") || !horizons.count("7")) {
+    return fmt::format("gold/demand_forecast lacks J+1 or J+7 as of {} (horizons: {})", as_of, fmt::join(horizons, ","));
+  }
+  return fmt::format("forecasts J+1..J+7 as of {} ({} rows)", as_of, (*rows)->num_rows());
+}
+
 void PrintWelcome(const DemoFlags& flags, const std::string& lake, const std::string& bootstrap, uint16_t port,
                   bool dashboard) {
   const std::string base = fmt::format("http://{}:{}", flags.bind, port);
@@ -238,6 +315,7 @@ void PrintWelcome(const DemoFlags& flags, const std::string& lake, const std::st
 
 Status RunDemo(DemoFlags flags, const CommandContext& ctx) {
   const auto started = Clock::now();
+  PhaseClock phases;
   std::signal(SIGINT, OnDemoSignal);
   std::signal(SIGTERM, OnDemoSignal);
   // The status line is the demo's output; task logs go to their files.
@@ -269,6 +347,7 @@ Status RunDemo(DemoFlags flags, const CommandContext& ctx) {
   serve_options.static_dir = flags.static_dir.empty() ? serve::DefaultStaticDir() : flags.static_dir;
   MEDALLION_ASSIGN_OR_RETURN(auto server, serve::StartApiServer(serve_options));
   PrintWelcome(flags, lake, bootstrap, server->port(), !serve_options.static_dir.empty());
+  const std::string dashboard_url = fmt::format("http://{}:{}/", flags.bind, server->port());
 
   const std::string group = IngestGroupPrefix(cluster != nullptr);
   std::vector<std::unique_ptr<IngestWorker>> workers;
@@ -281,6 +360,7 @@ Status RunDemo(DemoFlags flags, const CommandContext& ctx) {
                                               [&server] { return server->champion_version(); }));
   StatusPrinter printer(*status);
   Ticker ticker(std::chrono::seconds(2), [&] { printer.Tick(); });
+  printer.Say(fmt::format("start: Kafka, API and ingest up: {}", FormatPhaseTime(phases.Lap())));
 
   // 2. History, unless the lake has one (a second run resumes: the backfill
   // passes over the dates already done, then live goes on).
@@ -307,8 +387,8 @@ Status RunDemo(DemoFlags flags, const CommandContext& ctx) {
     MEDALLION_RETURN_IF_ERROR(ingest::WriteDemandTruth(lake, feed->demand(), first, end + 366).status());
     printer.SetPhase("history: waiting for ingest");
     MEDALLION_RETURN_IF_ERROR(WaitForBronze(*status, *feed, std::chrono::seconds(300)));
-    printer.Say(fmt::format("history: {} days, {} events in Bronze ({:.0f} s)", flags.history_days,
-                            GroupDigits(feed->sent()), std::chrono::duration<double>(Clock::now() - started).count()));
+    printer.Say(fmt::format("history {} days: {}, {} events in Bronze", flags.history_days,
+                            FormatPhaseTime(phases.Lap()), GroupDigits(feed->sent())));
   }
 
   // 3. Backfill the daily DAG over the history.
@@ -319,23 +399,31 @@ Status RunDemo(DemoFlags flags, const CommandContext& ctx) {
   orchestrate::TaskRegistry registry;
   orchestrate::RegisterBuiltinTasks(registry);
   MEDALLION_ASSIGN_OR_RETURN(auto spec, orchestrate::FindDag("daily"));
-  MEDALLION_ASSIGN_OR_RETURN(auto dag, orchestrate::BuildDag(spec, registry));
   orchestrate::TrainingSchedule schedule;
   schedule.every_days = flags.train_every_days;
   schedule.anchor_day = end - 1;
   schedule.boost_rounds = flags.boost_rounds;
+  schedule.tick_model_from_day = end - 1;
   orchestrate::SetTrainingSchedule(schedule);
-  const auto backfill_started = Clock::now();
+  registry.Replace("build_gold_features", [end] { return orchestrate::MakeBuildGoldFeaturesThroughTask(end - 1); });
+  MEDALLION_ASSIGN_OR_RETURN(auto backfill_dag, orchestrate::BuildDag(spec, registry));
   int failed_dates = 0;
+  TaskTimes task_times;
   for (int32_t day = first; day < end && !g_stop_demo.load(); ++day) {
     printer.SetPhase(fmt::format("backfill {} {}/{}", ingest::FormatDate(day), day - first + 1, flags.history_days));
-    MEDALLION_ASSIGN_OR_RETURN(auto run, runner->RunDag(dag, ingest::FormatDate(day)));
+    MEDALLION_ASSIGN_OR_RETURN(auto run, runner->RunDag(backfill_dag, ingest::FormatDate(day)));
     if (!run.ok()) ++failed_dates;
     ReportDagRun(printer, run);
+    task_times.Add(runner->store(), run);
   }
-  printer.Say(fmt::format("backfill: {} dates, {} failed ({:.0f} s); runs: medallion dag status --lake {}",
-                          flags.history_days, failed_dates,
-                          std::chrono::duration<double>(Clock::now() - backfill_started).count(), lake));
+  printer.Say(fmt::format("backfill {} dates: {}, {} failed; runs: medallion dag status --lake {}", flags.history_days,
+                          FormatPhaseTime(phases.Lap()), failed_dates, lake));
+  printer.Say(fmt::format("  by task: {}", task_times.Describe(spec)));
+  if (!g_stop_demo.load()) {
+    printer.Say(fmt::format("ready after {}: {}, {}, dashboard {}", FormatPhaseTime(phases.Total()),
+                            DescribeChampion(lake), DescribeForecasts(lake, ingest::FormatDate(end - 1)),
+                            dashboard_url));
+  }
 
   // 4. Live, until stopped.
   orchestrate::AcceleratedClock clock(end, flags.day_seconds);
@@ -347,19 +435,34 @@ Status RunDemo(DemoFlags flags, const CommandContext& ctx) {
   // Live, the stream owns Silver: the DAG's first task waits for it instead
   // of racing it for the same txn.
   registry.Replace("bronze_to_silver", [] { return orchestrate::MakeAwaitStreamedSilverTask(); });
+  registry.Replace("build_gold_features", [] { return orchestrate::MakeBuildGoldFeaturesTask(); });
   MEDALLION_ASSIGN_OR_RETURN(auto live_dag, orchestrate::BuildDag(spec, registry));
   LivePipeline live(live_options, *runner, live_dag);
   if (!g_stop_demo.load() && !TimeIsUp(flags, started)) live.Start();
-  const double rate = clock.WallRate(static_cast<double>(std::max<int64_t>(feed->OrderEventsOn(end - 1), 1)));
+  // Live events follow simulated time: as many per simulated day as the
+  // history's last day had, while the clock runs accelerated and once it has
+  // reached the present and runs in real time. (Paced by wall time, the
+  // accelerated rate went on past the catch-up: a day's worth of events
+  // every --day-seconds, all on today's date, a spike in every daily chart.)
+  const double per_day = static_cast<double>(std::max<int64_t>(feed->OrderEventsOn(end - 1), 1));
+  const int64_t live_from_ms = SimulatedNowMillis(clock);
   const auto live_started = Clock::now();
+  bool first_minute_reported = false;
   int64_t live_sent = 0;
   Status feed_status;
   while (!g_stop_demo.load() && !TimeIsUp(flags, started) && feed_status.ok()) {
     const int32_t today = SimulatedToday(clock);
     printer.SetPhase(fmt::format("live {}{}", ingest::FormatDate(today),
                                  today < ingest::TodayUtc() ? " (catching up, accelerated)" : ""));
-    const double elapsed = std::chrono::duration<double>(Clock::now() - live_started).count();
-    const auto due = static_cast<int64_t>(elapsed * rate);
+    const double simulated_days = static_cast<double>(SimulatedNowMillis(clock) - live_from_ms) /
+                                  orchestrate::AcceleratedClock::kDayMillis;
+    const auto due = static_cast<int64_t>(simulated_days * per_day);
+    if (!first_minute_reported && Clock::now() - live_started >= std::chrono::minutes(1)) {
+      first_minute_reported = true;
+      printer.Say(fmt::format("live first minute: {}, {} events sent, daily DAG done through {}",
+                              FormatPhaseTime(phases.Lap()), GroupDigits(live_sent),
+                              ingest::FormatDate(live.next_dag_day() - 1)));
+    }
     while (live_sent < due && feed_status.ok() && !g_stop_demo.load()) {
       feed_status = feed->SendLive(SimulatedNowMillis(clock), g_stop_demo);
       ++live_sent;
