@@ -17,7 +17,10 @@ is reported apart). Peak RSS: (a) and (b) from wait4 via /usr/bin/time;
 (c) the driver JVM's VmHWM plus the Python driver's. CPU seconds (user +
 system, all threads): (a) and (b) from wait4; (c) the driver JVM's during
 the query. On a shared machine the CPU ratio is the steadier figure: wall
-time there measures the other jobs as much as the reader.
+time there measures the other jobs as much as the reader. (b) also reports
+its own CPU split (polling thread with start-up, writer thread, librdkafka
+and the rest), read from its last log line: it shows which side a change
+moved, and costs two clock reads per batch.
 
     python bench/ingest.py [--events 1000000] [--build build] [--no-spark]
     [--results bench/RESULTS.md]   # appends a dated section there
@@ -57,15 +60,27 @@ def free_port_pair() -> int:
     raise RuntimeError("no two consecutive free ports on loopback")
 
 
-def timed(args: list[str], **kw) -> tuple[float, float, int, str]:
-    """(wall seconds, CPU seconds, peak RSS in MiB of the process, stdout)."""
+def timed(args: list[str], **kw) -> tuple[float, float, int, str, str]:
+    """(wall seconds, CPU seconds, peak RSS in MiB of the process, stdout, stderr)."""
     fmt = "__time__ %e %U %S %M"
     out = subprocess.run(["/usr/bin/time", "-f", fmt, *args], capture_output=True, text=True, **kw)
     if out.returncode != 0:
         sys.exit(f"{args[0]} failed ({out.returncode}):\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}")
     line = [l for l in out.stderr.splitlines() if l.startswith("__time__")][-1]
     _, wall, user, system, rss_kb = line.split()
-    return float(wall), float(user) + float(system), int(rss_kb) // 1024, out.stdout
+    return float(wall), float(user) + float(system), int(rss_kb) // 1024, out.stdout, out.stderr
+
+
+def cpu_split(log: str) -> str:
+    """(b)'s own account of its CPU per thread, from its last JSON log line."""
+    for line in reversed(log.splitlines()):
+        try:
+            msg = json.loads(line).get("msg", "")
+        except ValueError:
+            continue
+        if msg.startswith("cpu seconds:"):
+            return msg
+    return "cpu seconds: not reported"
 
 
 def spark_ingest(bootstrap: str, out_dir: Path, events: int) -> dict:
@@ -168,11 +183,11 @@ def main() -> None:
         print(f"produced {args.events} orders to {bootstrap} in {time.monotonic() - t0:.1f}s")
 
         load_before = os.getloadavg()
-        wall_a, cpu_a, rss_a, out = timed([str(reader), bootstrap, "orders", "bench-read"])
+        wall_a, cpu_a, rss_a, out, _ = timed([str(reader), bootstrap, "orders", "bench-read"])
         a = json.loads(out)
         if a["records"] != args.events:
             sys.exit(f"bare consumer read {a['records']} records, expected {args.events}")
-        wall_b, cpu_b, rss_b, _ = timed([str(medallion), "--log-format", "json", "ingest", "--topic", "orders",
+        wall_b, cpu_b, rss_b, _, log_b = timed([str(medallion), "--log-format", "json", "ingest", "--topic", "orders",
                                   "--bootstrap", bootstrap, "--group", "bench-medallion", "--lake", str(work / "lake"),
                                   "--until-idle"])
         d = json.loads(subprocess.run([str(medallion), "table", "describe", str(work / "lake" / "bronze" / "orders"),
@@ -196,6 +211,7 @@ def main() -> None:
               for name, s, r, cpu, m in rows]
     lines.append("")
     lines.append(f"- b/a = {rate_b / rate_a:.2f} wall, {cpu_a / cpu_b:.2f} per CPU second (target >= 0.8)")
+    lines.append(f"- (b) {cpu_split(log_b)}")
     if c:
         lines.append(f"- b/c = {rate_b / (args.events / c['seconds']):.1f} wall, {c['cpu'] / cpu_b:.1f} per CPU second "
                      f"(target >= 10)")
