@@ -183,7 +183,12 @@ Result<std::vector<AddFile>> WriteDataFiles(storage::ObjectStore& store, const s
                       dir.empty() ? name : dir + "/" + name});
     }
   }
-  MEDALLION_ASSIGN_OR_RETURN(auto dictionaries, DecideDictionaries(plan, rows_per_file, data->num_rows(), options));
+  DictionaryChoice dictionaries;
+  if (options.dictionaries) {
+    dictionaries = *options.dictionaries;
+  } else {
+    MEDALLION_ASSIGN_OR_RETURN(dictionaries, DecideDictionaries(plan, rows_per_file, data->num_rows(), options));
+  }
   MEDALLION_RETURN_IF_ERROR(plan.DictionaryEncode(dictionaries.shared_dictionary));
   const auto& plain_columns = dictionaries.plain;
   // Files are independent (own rows, own stats, own output stream), so they

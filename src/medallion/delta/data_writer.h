@@ -7,11 +7,13 @@
 #include <arrow/type_fwd.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "medallion/common/result.h"
 #include "medallion/delta/action.h"
+#include "medallion/delta/dictionary_choice.h"
 #include "medallion/storage/object_store.h"
 
 namespace medallion::delta {
@@ -22,6 +24,10 @@ struct DataWriterOptions {
   std::string compression = "snappy";  // snappy | zstd | none
   int max_indexed_columns = 32;        // stats columns
   bool data_change = true;
+  // Which columns to write without a dictionary or with a shared one, when
+  // the caller knows its data (Bronze: every Kafka value is distinct);
+  // unset, it is chosen from a sample of each write.
+  std::optional<DictionaryChoice> dictionaries;
 };
 
 // Casts `data` to the table schema: columns matched by name (order may

@@ -1,7 +1,9 @@
 #include "medallion/delta/table.h"
 
 #include <arrow/api.h>
+#include <arrow/io/file.h>
 #include <gtest/gtest.h>
+#include <parquet/file_reader.h>
 
 #include <filesystem>
 #include <thread>
@@ -208,5 +210,24 @@ TEST(SchemaTest, SparkJsonRoundTrip) {
   EXPECT_FALSE(ParseSchemaSpec("id:wat").ok());
 }
 
+
+TEST_F(TableTest, ADictionaryChoiceGivenByTheWriterIsUsedAsIs) {
+  auto table = CreatePartitioned();
+  // "id" repeats little here, so sampling would keep its dictionary; the
+  // writer's own choice says plain, and the file follows it.
+  WriteOptions options;
+  options.data.dictionaries = DictionaryChoice{.plain = {"id"}, .shared_dictionary = {}};
+  auto written = table->Append(Rows(0, 100, "Paris"), options);
+  ASSERT_TRUE(written.ok()) << written.status();
+  auto snapshot = table->Refresh();
+  ASSERT_TRUE(snapshot.ok());
+  ASSERT_EQ((*snapshot)->files().size(), 1u);
+  const std::string path = (dir_ / DecodeUriPath((*snapshot)->files().begin()->second.path)).string();
+  auto input = arrow::io::ReadableFile::Open(path).ValueOrDie();
+  auto reader = parquet::ParquetFileReader::Open(input);
+  auto id_chunk = reader->metadata()->RowGroup(0)->ColumnChunk(0);
+  EXPECT_FALSE(id_chunk->has_dictionary_page());
+  EXPECT_EQ(CountRows(**snapshot), 100);
+}
 }  // namespace
 }  // namespace medallion::delta
