@@ -46,19 +46,35 @@ std::shared_ptr<arrow::Table> GeneratedTickFeatures() {
   return features.ok() ? *features : nullptr;
 }
 
-TEST(TickJobTest, TrainsScoresAgainstTheBaselineAndWritesPredictions) {
-  const auto lake = std::filesystem::temp_directory_path() / ("medallion-ticks-test-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(lake);
-  auto features = GeneratedTickFeatures();
-  ASSERT_NE(features, nullptr);
-  ASSERT_GT(features->num_rows(), 1000);
-  ASSERT_TRUE(WriteLakeTable(lake.string(), "gold/tick_features", features).ok());
+// A lake holding the generated gold/tick_features; trains a small model on it.
+class TickLakeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::remove_all(lake_);
+    features_ = GeneratedTickFeatures();
+    ASSERT_NE(features_, nullptr);
+    ASSERT_GT(features_->num_rows(), 1000);
+    ASSERT_TRUE(WriteLakeTable(lake_.string(), "gold/tick_features", features_).ok());
+  }
+  void TearDown() override { std::filesystem::remove_all(lake_); }
 
-  TickTrainOptions options;
-  options.lake_uri = lake.string();
-  options.register_model = false;
-  options.params = {{"objective", "binary:logistic"}, {"num_boost_round", 30}, {"max_depth", 3}};
-  auto report = TrainTickModel(options);
+  Result<TickTrainReport> Train() {
+    TickTrainOptions options;
+    options.lake_uri = lake_.string();
+    options.register_model = false;
+    options.params = {{"objective", "binary:logistic"}, {"num_boost_round", 30}, {"max_depth", 3}};
+    return TrainTickModel(options);
+  }
+
+  const std::filesystem::path lake_ =
+      std::filesystem::temp_directory_path() / ("medallion-ticks-test-" + std::to_string(::getpid()));
+  std::shared_ptr<arrow::Table> features_;
+};
+
+TEST_F(TickLakeTest, TrainsScoresAgainstTheBaselineAndWritesPredictions) {
+  const auto& lake = lake_;
+  const auto& features = features_;
+  auto report = Train();
   ASSERT_TRUE(report.ok()) << report.status();
   const size_t labelled = report->train_rows + report->test_rows;
   EXPECT_NEAR(static_cast<double>(report->test_rows), 0.2 * static_cast<double>(labelled), 1.0);
@@ -80,23 +96,15 @@ TEST(TickJobTest, TrainsScoresAgainstTheBaselineAndWritesPredictions) {
     EXPECT_NE((*predictions)->GetColumnByName(column), nullptr) << column;
   }
   EXPECT_NE(report->ToString().find("majority baseline"), std::string::npos);
-  std::filesystem::remove_all(lake);
 }
 
 // The accuracy the Markets page shows is read from gold/tick_predictions over
 // rows with in_sample = false: those must be exactly the test ticks, all later
 // than every tick the model was fitted on, and their accuracy the report's.
-TEST(TickJobTest, PublishedAccuracyIsOnTicksTheModelNeverSaw) {
-  const auto lake = std::filesystem::temp_directory_path() / ("medallion-ticks-oos-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(lake);
-  auto features = GeneratedTickFeatures();
-  ASSERT_NE(features, nullptr);
-  ASSERT_TRUE(WriteLakeTable(lake.string(), "gold/tick_features", features).ok());
-  TickTrainOptions options;
-  options.lake_uri = lake.string();
-  options.register_model = false;
-  options.params = {{"objective", "binary:logistic"}, {"num_boost_round", 30}, {"max_depth", 3}};
-  auto report = TrainTickModel(options);
+TEST_F(TickLakeTest, PublishedAccuracyIsOnTicksTheModelNeverSaw) {
+  const auto& lake = lake_;
+  const auto& features = features_;
+  auto report = Train();
   ASSERT_TRUE(report.ok()) << report.status();
 
   // Outcome of each tick, by symbol and time.
@@ -143,7 +151,6 @@ TEST(TickJobTest, PublishedAccuracyIsOnTicksTheModelNeverSaw) {
   EXPECT_EQ(scored, report->test_rows);
   ASSERT_GT(scored, 0u);
   EXPECT_DOUBLE_EQ(static_cast<double>(right) / static_cast<double>(scored), report->model.accuracy);
-  std::filesystem::remove_all(lake);
 }
 
 TEST(TickJobTest, MissingTableSaysWhatBuildsIt) {
