@@ -8,9 +8,9 @@
 //      bounded). The generator's truth goes to _truth/daily_demand.
 //   3. Backfill: the daily DAG for every history day, in order (Silver,
 //      quality, Gold, train, evaluate, promote, predict, API smoke test).
-//      Silver is complete after the first date, so that date's Gold task
-//      builds Gold for the whole history in one pass (the rows the per-date
-//      job writes; later dates find it done). Training is the slow step, so
+//      Silver is complete after the first date, so once every product has
+//      been seen the Gold task builds the rest of the history in one pass
+//      (the rows the per-date job writes; later dates find it done). Training is the slow step, so
 //      it trains weekly counted back from the last day (--train-every-days),
 //      and that last day always trains; the tick classifier, whose ticks are
 //      all there from the start, trains once, on the last day.

@@ -7,12 +7,14 @@ J+7 on both sides), so a 30-day lake can have no champion. While it runs, the AP
 /health and /api/v1/tables; it must exit 0 by itself; afterwards every Delta
 table under the lake must open in delta-rs, the registry must have a
 champion, gold/demand_forecast must hold J+1 and J+7 rows, and no Gold table
-may hold a key twice.
+may hold a key twice. The demo prints each phase's wall and CPU time and when
+it is ready (champion and forecasts there).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import time
@@ -109,6 +111,18 @@ def test_demo_prints_where_things_are(demo_run):
     assert "/docs" in stdout
     assert str(lake) in stdout
     assert "deltalake" in stdout and "duckdb" in stdout
+
+
+def test_demo_prints_per_phase_timings(demo_run):
+    _, _, _, stderr = demo_run
+    lines = stderr.replace("\r", "\n").splitlines()
+    for prefix in [f"history {HISTORY_DAYS} days: ", f"backfill {HISTORY_DAYS} dates: ", "ready after "]:
+        matching = [line for line in lines if line.startswith(prefix)]
+        assert matching, f"no line starting {prefix!r} in stderr:\n{stderr[-3000:]}"
+        assert re.search(r"\d+(\.\d+)?(ms|s) \(CPU \d", matching[0]), matching[0]
+    ready = next(line for line in lines if line.startswith("ready after "))
+    assert "champion demand v" in ready and "forecasts J+1..J+7" in ready, ready
+    assert any(line.startswith("  by task: bronze_to_silver ") for line in lines)
 
 
 def test_delta_rs_reads_every_table(demo_run):
