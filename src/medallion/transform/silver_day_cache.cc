@@ -3,6 +3,7 @@
 #include <arrow/api.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <variant>
 
 #include "medallion/common/arrow_status.h"
@@ -26,6 +27,28 @@ constexpr size_t kMaxPiecesPerDay = 32;
 Result<std::shared_ptr<arrow::Table>> Merge(const std::vector<std::shared_ptr<arrow::Table>>& pieces) {
   MEDALLION_ASSIGN_OR_RETURN_ARROW(auto joined, arrow::ConcatenateTables(pieces));
   return FromArrow(joined->CombineChunks());
+}
+
+// The Silver columns the fast Gold tables (gold_tables.cc) read. Keeping
+// only these halves what every per-trigger filter copies (event_id, Kafka
+// coordinates and the other strings Gold never looks at).
+const std::vector<std::string>& FastGoldColumns() {
+  static const std::vector<std::string> names = {"event_type", "event_time",  "event_date", "product_id",
+                                                 "customer_id", "category",   "city",       "country",
+                                                 "quantity",   "total_amount"};
+  return names;
+}
+
+Result<std::shared_ptr<arrow::Table>> ForGold(const std::shared_ptr<arrow::Table>& silver) {
+  MEDALLION_ASSIGN_OR_RETURN(auto numeric, WithNumericIds(silver));
+  std::vector<int> keep;
+  for (int i = 0; i < numeric->num_columns(); ++i) {
+    const auto& name = numeric->schema()->field(i)->name();
+    if (std::find(FastGoldColumns().begin(), FastGoldColumns().end(), name) != FastGoldColumns().end()) {
+      keep.push_back(i);
+    }
+  }
+  return FromArrow(numeric->SelectColumns(keep));
 }
 
 }  // namespace
@@ -55,7 +78,7 @@ Status SilverDayCache::CatchUp(delta::Table& silver, const delta::Snapshot& snap
       if (cached == days_.end()) continue;  // scanned whole when first asked for
       auto data = delta::ReadDataFile(silver.store(), snapshot, *add);
       if (!data.ok()) return data.status().WithContext(fmt::format("{} version {} file {}", silver.uri(), v, add->path));
-      MEDALLION_ASSIGN_OR_RETURN(auto rows, WithNumericIds(*data));
+      MEDALLION_ASSIGN_OR_RETURN(auto rows, ForGold(*data));
       cached->second.push_back(std::move(rows));
       if (cached->second.size() > kMaxPiecesPerDay) {
         MEDALLION_ASSIGN_OR_RETURN(auto merged, Merge(cached->second));
@@ -81,7 +104,7 @@ Result<std::shared_ptr<arrow::Table>> SilverDayCache::Rows(delta::Table& silver,
                                                                    ingest::FormatDate(day)),
                                                        *snapshot.schema()));
       MEDALLION_ASSIGN_OR_RETURN(auto scanned, delta::ScanToTable(silver.store(), snapshot, scan));
-      MEDALLION_ASSIGN_OR_RETURN(auto rows, WithNumericIds(scanned));
+      MEDALLION_ASSIGN_OR_RETURN(auto rows, ForGold(scanned));
       cached.push_back(std::move(rows));
     }
     pieces.insert(pieces.end(), cached.begin(), cached.end());

@@ -24,7 +24,8 @@ namespace medallion::transform {
 class SilverDayCache {
  public:
   // Silver rows of event dates [from, to] (days since the epoch) as of
-  // `snapshot`, in WithNumericIds form. Days outside the range are dropped.
+  // `snapshot`, in WithNumericIds form, with only the columns the fast Gold
+  // tables read. Days outside the range are dropped.
   Result<std::shared_ptr<arrow::Table>> Rows(delta::Table& silver, const delta::Snapshot& snapshot, int32_t from,
                                              int32_t to);
 
