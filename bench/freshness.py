@@ -2,27 +2,39 @@
 """bench/freshness: event -> Gold latency of `medallion stream` against Spark
 Structured Streaming (issue 5). A benchmark, not a test.
 
-(m) medallion: `medallion produce --bootstrap embedded` serves the embedded
-    Kafka cluster and produces live `orders` at --rate events/s for
-    --seconds; `medallion ingest` writes Bronze; `medallion stream` runs
-    Bronze -> Silver -> Gold with --trigger-ms. Latency of an event = the
+The broker: by default one real Apache Kafka broker (KRaft, scripts/kafka,
+its own data dir and port; a fresh one for each side), because Spark's
+Kafka client could not be served reliably by the embedded librdkafka mock
+cluster (it hung at start-up under load). `--broker embedded` keeps the
+in-process mock cluster for medallion-only smoke runs. The producer is not
+throttled by consumer lag on the real broker (on either side): a consumer
+that falls behind shows it as latency.
+
+(m) medallion: `medallion produce` produces live `orders` at --rate
+    events/s for --seconds; `medallion ingest` writes Bronze, flushing every
+    --flush-ms (its --max-batch-ms; the default 1 s alone would eat the
+    latency budget); `medallion stream` runs Bronze -> Silver -> Gold with
+    --trigger-ms. Latency of an event = the
     commit time of the Gold commit that first made it visible (the last fast
     Gold table, gold/funnel_daily, whose txn gold-funnel_daily reached the
     Silver version holding the event) minus the event's Kafka timestamp
     (set by the producer when it produced the event). Computed exactly from
     the Delta logs and Silver's kafka_timestamp, and printed beside
     stream_status.json's histogram (which must agree).
-(s) Spark: the same producer and embedded cluster; Spark Structured
+(s) Spark: the same producer on a fresh broker; Spark Structured
     Streaming (local[2], spark-sql-kafka, delta-spark) parses the JSON and
     upserts revenue_city_hourly into Delta with foreachBatch + MERGE at the
     same trigger. Latency of an event = end of the MERGE of its micro-batch
     minus its Kafka timestamp.
 
 Both report all events and the steady state (events produced after the
-first --warmup seconds: group join, JVM start and backlog excluded).
+first --warmup seconds: group join, JVM start and backlog excluded), and the
+CPU seconds each process (producer, broker, ingest, stream, Spark JVM)
+spent, per event, read from /proc before it is stopped.
 
     python bench/freshness.py [--rate 50000] [--seconds 60] [--trigger-ms 250]
-        [--build build] [--no-spark] [--results bench/RESULTS.md]
+        [--flush-ms 150] [--broker kafka|embedded] [--build build] [--no-spark]
+        [--results bench/RESULTS.md]
 """
 from __future__ import annotations
 
@@ -33,6 +45,7 @@ import os
 import platform
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -55,15 +68,64 @@ def percentiles(values: list[float]) -> dict:
     return {"count": len(values), "p50": q(0.50), "p99": q(0.99), "max": values[-1]}
 
 
-def start_producer(medallion: Path, work: Path, rate: int, seconds: int, tag: str, lag_group: str, max_lag: int):
-    """Embedded cluster + live producer; returns (process, bootstrap, log path)."""
-    address = work / f"bootstrap-{tag}"
+def free_port_pair() -> int:
+    for _ in range(50):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        with socket.socket() as a, socket.socket() as b:
+            try:
+                a.bind(("127.0.0.1", port))
+                b.bind(("127.0.0.1", port + 1))
+                return port
+            except OSError:
+                continue
+    raise RuntimeError("no two consecutive free ports on loopback")
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU of a process so far (all its threads); 0 if gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, TypeError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Broker:
+    """A fresh KRaft broker (scripts/kafka) in `data_dir`, or nothing for the
+    embedded cluster (the producer process then serves it)."""
+
+    def __init__(self, kind: str, data_dir: Path):
+        self.kind, self.bootstrap, self.pid = kind, "embedded", None
+        if kind != "kafka":
+            return
+        port = free_port_pair()
+        self.cmd = [str(REPO / "scripts" / "kafka"), "--data-dir", str(data_dir), "--port", str(port)]
+        subprocess.run([self.cmd[0], "start", *self.cmd[1:]], check=True, stdout=subprocess.DEVNULL)
+        self.bootstrap = f"127.0.0.1:{port}"
+        self.pid = int((data_dir / "kafka.pid").read_text().strip())
+
+    def stop(self) -> None:
+        if self.kind == "kafka":
+            subprocess.run([self.cmd[0], "stop", *self.cmd[1:]], stdout=subprocess.DEVNULL)
+
+
+def start_producer(medallion: Path, work: Path, rate: int, seconds: int, tag: str, broker: Broker, lag_group: str,
+                   max_lag: int):
+    """Live producer (and the embedded cluster if asked); returns (process, bootstrap, log path)."""
     log = work / f"produce-{tag}.log"
-    proc = subprocess.Popen([str(medallion), "--log-format", "json", "produce", "--topic", "orders", "--bootstrap",
-                             "embedded", "--bootstrap-file", str(address), "--partitions", "6", "--history-days", "0",
-                             "--rate", str(rate), "--duration", str(seconds), "--bad-fraction", "0",
-                             "--max-lag", str(max_lag), "--lag-group", lag_group],
-                            stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+    command = [str(medallion), "--log-format", "json", "produce", "--topic", "orders", "--bootstrap",
+               broker.bootstrap, "--history-days", "0", "--rate", str(rate), "--duration", str(seconds),
+               "--bad-fraction", "0"]
+    if broker.kind != "kafka":
+        address = work / f"bootstrap-{tag}"
+        command += ["--bootstrap-file", str(address), "--partitions", "6", "--max-lag", str(max_lag),
+                    "--lag-group", lag_group]
+        proc = subprocess.Popen(command, stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+    else:
+        proc = subprocess.Popen(command + ["--max-lag", "0"], stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+        return proc, broker.bootstrap, log
     deadline = time.monotonic() + 60
     while not (address.exists() and address.read_text().endswith("\n")):
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -72,12 +134,20 @@ def start_producer(medallion: Path, work: Path, rate: int, seconds: int, tag: st
     return proc, address.read_text().strip(), log
 
 
-def wait_done(proc, log: Path, timeout: float) -> None:
+def wait_done(proc, log: Path, timeout: float) -> float:
+    """Until the producer has produced everything (a real-broker producer
+    exits then; the embedded one logs it and keeps serving). Returns its CPU
+    seconds (last seen alive: an exited process has no /proc entry)."""
     deadline = time.monotonic() + timeout
+    cpu = 0.0
     while "done producing" not in log.read_text():
+        cpu = max(cpu, cpu_seconds(proc.pid))
+        if proc.poll() == 0:
+            return cpu
         if proc.poll() is not None or time.monotonic() > deadline:
             sys.exit(f"producer did not finish:\n{log.read_text()[-3000:]}")
-        time.sleep(0.5)
+        time.sleep(0.2)
+    return max(cpu, cpu_seconds(proc.pid))
 
 
 def stop(proc) -> None:
@@ -127,18 +197,20 @@ def medallion_latencies(lake: Path) -> list[tuple[int, float]]:
 
 def run_medallion(medallion: Path, work: Path, args) -> dict:
     lake = work / "lake"
-    producer, bootstrap, plog = start_producer(medallion, work, args.rate, args.seconds, "medallion", "bench-fresh",
-                                               max(20_000, args.rate * 2))
+    broker = Broker(args.broker, work / "kafka-medallion")
+    producer, bootstrap, plog = start_producer(medallion, work, args.rate, args.seconds, "medallion", broker,
+                                               "bench-fresh", max(20_000, args.rate * 2))
     started_ms = time.time() * 1000
     ingest = subprocess.Popen([str(medallion), "--log-format", "json", "ingest", "--topic", "orders", "--bootstrap",
                                bootstrap, "--lake", str(lake), "--group", "bench-fresh", "--max-batch-ms",
-                               str(args.trigger_ms)], stdout=open(work / "ingest.log", "wb"), stderr=subprocess.STDOUT)
+                               str(args.flush_ms)], stdout=open(work / "ingest.log", "wb"), stderr=subprocess.STDOUT)
     stream = subprocess.Popen([str(medallion), "--log-format", "json", "stream", "--lake", str(lake), "--entities",
                                "orders", "--suite", str(REPO / "config" / "quality" / "orders_suite.yaml"),
                                "--trigger-ms", str(args.trigger_ms), "--status-ms", "1000"],
                               stdout=open(work / "stream.log", "wb"), stderr=subprocess.STDOUT)
+    cpu = {}
     try:
-        wait_done(producer, plog, args.seconds + 300)
+        cpu["producer"] = wait_done(producer, plog, args.seconds + 300)
         # Let ingest and stream drain what was produced.
         status_file = lake / "_runs" / "stream_status.json"
         last, still = -1, 0
@@ -147,14 +219,19 @@ def run_medallion(medallion: Path, work: Path, args) -> dict:
             rows = json.loads(status_file.read_text())["layers"]["gold"]["rows_in"] if status_file.exists() else -1
             still = still + 1 if rows == last else 0
             last = rows
+        cpu.update(ingest=cpu_seconds(ingest.pid), stream=cpu_seconds(stream.pid))
+        if broker.pid:
+            cpu["broker"] = cpu_seconds(broker.pid)
     finally:
         for p in (stream, ingest, producer):
             stop(p)
+        broker.stop()
     status = json.loads((lake / "_runs" / "stream_status.json").read_text())
     lat = medallion_latencies(lake)
     warm = started_ms + args.warmup * 1000
     return {"all": percentiles([l for _, l in lat]), "steady": percentiles([l for t, l in lat if t >= warm]),
-            "histogram": status["freshness_ms"], "throughput": status["throughput_rows_per_s"]}
+            "histogram": status["freshness_ms"], "throughput": status["throughput_rows_per_s"], "cpu": cpu,
+            "events": len(lat)}
 
 
 def run_spark(medallion: Path, work: Path, args) -> dict:
@@ -177,7 +254,9 @@ def run_spark(medallion: Path, work: Path, args) -> dict:
         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.driver.memory", "2g").config("spark.sql.shuffle.partitions", "2")
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={out}")
+        # The default thread stack overflowed in java.util.regex inside the stream
+        # execution thread (a deep regex recursion at query start).
+        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={out} -Xss64m")
         .config("spark.sql.warehouse.dir", str(out / "warehouse"))
         .getOrCreate()
     )
@@ -211,7 +290,10 @@ def run_spark(medallion: Path, work: Path, args) -> dict:
         latencies.extend((r.ms, done - r.ms) for r in stamps)
         batch.unpersist()
 
-    producer, bootstrap, plog = start_producer(medallion, work, args.rate, args.seconds, "spark", "none",
+    broker = Broker(args.broker, work / "kafka-spark")
+    jvm_pid = spark.sparkContext._jvm.ProcessHandle.current().pid()
+    cpu0 = cpu_seconds(jvm_pid)
+    producer, bootstrap, plog = start_producer(medallion, work, args.rate, args.seconds, "spark", broker, "none",
                                                0)  # Spark commits no group offsets: no back-pressure
     started_ms = time.time() * 1000
     events = (spark.readStream.format("kafka").option("kafka.bootstrap.servers", bootstrap)
@@ -224,20 +306,25 @@ def run_spark(medallion: Path, work: Path, args) -> dict:
               .withColumn("hour", F.date_trunc("hour", "event_time")))
     query = (events.writeStream.foreachBatch(upsert).option("checkpointLocation", str(out / "checkpoint"))
              .trigger(processingTime=f"{args.trigger_ms} milliseconds").start())
+    cpu = {}
     try:
-        wait_done(producer, plog, args.seconds + 300)
+        cpu["producer"] = wait_done(producer, plog, args.seconds + 300)
         last, still = -1, 0
         while still < 3 and query.isActive:
             time.sleep(2)
             still = still + 1 if len(latencies) == last else 0
             last = len(latencies)
+        cpu["spark"] = cpu_seconds(jvm_pid) - cpu0
+        if broker.pid:
+            cpu["broker"] = cpu_seconds(broker.pid)
     finally:
         query.stop()
         stop(producer)
+        broker.stop()
         spark.stop()
     warm = started_ms + args.warmup * 1000
     return {"all": percentiles([l for _, l in latencies]),
-            "steady": percentiles([l for t, l in latencies if t >= warm])}
+            "steady": percentiles([l for t, l in latencies if t >= warm]), "cpu": cpu, "events": len(latencies)}
 
 
 def fmt(p: dict) -> str:
@@ -250,6 +337,9 @@ def main() -> None:
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--trigger-ms", type=int, default=250)
     ap.add_argument("--warmup", type=float, default=10, help="seconds excluded from the steady-state figures")
+    ap.add_argument("--flush-ms", type=int, default=150, help="medallion ingest --max-batch-ms")
+    ap.add_argument("--broker", choices=["kafka", "embedded"], default="kafka",
+                    help="a real KRaft broker (scripts/kafka) or the embedded mock cluster")
     ap.add_argument("--build", default=os.environ.get("MEDALLION_BUILD_DIR", "build"))
     ap.add_argument("--no-spark", action="store_true")
     ap.add_argument("--results", help="append the figures to this Markdown file (e.g. bench/RESULTS.md)")
@@ -280,10 +370,16 @@ def main() -> None:
     lines.append(f"- medallion's own histogram (_runs/stream_status.json): p50 {h['p50']:,.0f} ms, "
                  f"p99 {h['p99']:,.0f} ms over {h['count']:,} rows (bucketed); Silver throughput "
                  f"{m['throughput']:,.0f} rows/s over the run")
+    for name, r in (("medallion", m), ("Spark", s)):
+        if r and r["events"]:
+            lines.append(f"- CPU per event, {name}: " + ", ".join(
+                f"{stage} {seconds:.1f} s = {seconds / r['events'] * 1e6:.1f} us" for stage, seconds in r["cpu"].items()))
     lines.append(f"- target p99 <= 1000 ms (steady state): {'met' if m['steady']['p99'] <= 1000 else 'missed'}")
     if s and s["steady"]["count"] and m["steady"]["count"]:
         lines.append(f"- Spark / medallion steady p99: {s['steady']['p99'] / m['steady']['p99']:.1f}x, "
                      f"p50: {s['steady']['p50'] / m['steady']['p50']:.1f}x")
+    lines.append(f"- load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+                 f"({os.cpu_count()} cores; broker: {args.broker})")
     report = "\n".join(lines)
     print(report)
     if args.results:
@@ -292,7 +388,7 @@ def main() -> None:
         load = os.getloadavg()[0]
         header = (f"\n## freshness (bench/freshness.py) - {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC\n\n"
                   f"Machine: {os.cpu_count()} cores ({cpu}), load average {load:.1f} at the end (shared with "
-                  f"other workers); embedded Kafka cluster (librdkafka mock, 6 partitions).\n\n")
+                  f"other workers); broker {args.broker}, 6 partitions.\n\n")
         with open(args.results if Path(args.results).is_absolute() else REPO / args.results, "a") as f:
             f.write(header + report + "\n")
     shutil.rmtree(work, ignore_errors=True)
