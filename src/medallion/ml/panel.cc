@@ -133,6 +133,7 @@ Result<Panel> Panel::FromTable(const arrow::Table& table, const PanelSpec& spec)
 
   Panel panel;
   panel.spec_ = spec;
+  panel.phase_ = std::max(phase, 0);
   panel.first_day_ = std::numeric_limits<Day>::max();
   panel.last_day_ = std::numeric_limits<Day>::min();
   for (auto& [id, members] : rows_by_series) {

@@ -61,11 +61,16 @@ class Panel {
   Day last_day() const { return last_day_; }
   // The last day with a known (non-NaN) target in any series.
   Day last_observed_day() const { return last_observed_day_; }
+  // The calendar date (days since the epoch) of `period`. Weekly periods are
+  // date / 7, which drops the weekday every date shares (Walmart's weeks end
+  // on Fridays, the epoch was a Thursday); it is added back here.
+  Day DateOf(Day period) const { return period * spec_.period_days + phase_; }
 
  private:
   PanelSpec spec_;
   std::vector<Series> series_;
   Day first_day_ = 0, last_day_ = -1, last_observed_day_ = -1;
+  Day phase_ = 0;  // date % period_days, the same for every row
 };
 
 // "2024-03-01" for day 19783.

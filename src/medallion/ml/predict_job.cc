@@ -116,14 +116,14 @@ std::vector<ForecastRow> RollUp(const std::vector<ForecastRow>& products, const 
 }
 
 Result<std::shared_ptr<arrow::Table>> ToArrow(const std::vector<ForecastRow>& rows, const ModelVersion& version,
-                                              int period_days) {
+                                              const Panel& panel) {
   std::vector<int32_t> as_of, target, horizon;
   std::vector<std::string> level, key, names;
   std::vector<double> forecast, lower, upper;
   std::vector<int64_t> versions;
   for (const auto& r : rows) {
-    as_of.push_back(r.as_of * period_days);
-    target.push_back(r.target * period_days);
+    as_of.push_back(panel.DateOf(r.as_of));
+    target.push_back(panel.DateOf(r.target));
     horizon.push_back(r.horizon);
     level.push_back(r.level);
     key.push_back(r.key);
@@ -189,8 +189,7 @@ Result<PredictReport> PredictDemand(const PredictOptions& options) {
   const Panel& panel = *panel_or;
   const FeatureBuilder features = table.spec.Builder();
   const Day origin = panel.last_observed_day();
-  const int period = table.spec.panel.period_days;
-  report.as_of = FormatDay(origin * period);
+  report.as_of = FormatDay(panel.DateOf(origin));
 
   std::vector<int> horizons;
   for (int h = 1; h <= max_horizon; ++h) horizons.push_back(h);
@@ -208,12 +207,12 @@ Result<PredictReport> PredictDemand(const PredictOptions& options) {
   }
   report.product_rows = static_cast<int64_t>(rows.size());
   if (rows.empty()) return Status::InvalidArgument("predict: no series of '" + source + "' is observed on " + report.as_of);
-  MEDALLION_ASSIGN_OR_RETURN(auto mix, ReadProductMix(options.lake_uri, origin * period));
+  MEDALLION_ASSIGN_OR_RETURN(auto mix, ReadProductMix(options.lake_uri, panel.DateOf(origin)));
   for (auto& r : RollUp(rows, mix)) {
     (r.level == "category" ? report.category_rows : report.city_rows) += 1;
     rows.push_back(std::move(r));
   }
-  MEDALLION_ASSIGN_OR_RETURN(auto arrow_rows, ToArrow(rows, version, period));
+  MEDALLION_ASSIGN_OR_RETURN(auto arrow_rows, ToArrow(rows, version, panel));
   MEDALLION_ASSIGN_OR_RETURN(report.table_version,
                              WriteLakeTable(options.lake_uri, options.output_table, arrow_rows, {"as_of_date"}));
   return report;

@@ -177,6 +177,10 @@ TEST(LoadCsvTest, WeeklyMappingRoundTripsThroughTheLake) {
   EXPECT_DOUBLE_EQ(panel->series()[1].target[3], 2030);
   EXPECT_DOUBLE_EQ(panel->series()[0].known[0][1], 1.0);
   EXPECT_TRUE(std::isnan(panel->series()[0].observed[0][0]));  // "NA"
+  // Periods map back to the CSV's own Fridays, not the Thursdays of date / 7.
+  EXPECT_EQ(FormatDay(panel->DateOf(panel->first_day())), "2010-02-05");
+  EXPECT_EQ(FormatDay(panel->DateOf(panel->last_observed_day())), FormatDay(14645 + 7 * 29));
+  EXPECT_EQ(FormatDay(panel->DateOf(panel->series()[1].first_day + 1)), "2010-02-12");
 
   std::ofstream(yaml) << "series: id\ndate: Date\n";
   auto incomplete = ReadColumnMapping(yaml);
