@@ -3,8 +3,9 @@
 
 Both sides read the same Gold table (gold/features_daily of a generated
 180-day lake), build the same features (see src/medallion/ml/features.h:
-recent lags, same-weekday lags, rolling means, observed price/promo at the
-origin, horizon, calendar of the target day), stack horizons 1..7, run the
+recent lags, same-weekday lags, the weekday-adjusted baseline, rolling means,
+observed price/promo at the origin and relative to their 28-day mean,
+horizon, calendar of the target day), stack horizons 1..7, run the
 same 5-fold rolling-origin backtest (7 origins per fold) and the final fit
 with the same XGBoost parameters. Prints wall and CPU time of each, the ratio
 (target: medallion >= 5x faster) and both backtest WAPEs (must agree within 2 %).
@@ -36,6 +37,7 @@ PARAMS = {"objective": "reg:tweedie", "tweedie_variance_power": 1.2, "num_boost_
           "max_depth": 6, "min_child_weight": 5, "subsample": 0.8, "colsample_bytree": 0.8, "nthread": 2,
           "seed": 0, "tree_method": "hist"}
 FOLDS, FOLD_STEP, MAX_H, SEASON, MIN_HISTORY = 5, 7, 7, 7, 28
+BASELINE_SEASONS, OBSERVED_BASELINE = 8, 28
 OBSERVED = ["avg_price", "promo_share"]
 
 
@@ -67,12 +69,22 @@ def features_for_horizon(gold: pd.DataFrame, h: int) -> pd.DataFrame:
         out[f"y_season_{j}"] = col
         seasons.append(col)
     out["y_season_mean"] = pd.concat(seasons, axis=1).mean(axis=1)
+    # y_baseline: the last 7 days' mean times the target weekday's factor (its
+    # last 8 values over the mean of the last 8 weeks).
+    newest = offset - h  # target - offset, counted back from t
+    same = pd.concat([g["units"].shift(newest + j * SEASON).astype("float64") for j in range(BASELINE_SEASONS)], axis=1)
+    span_mean = g["units"].transform(
+        lambda s: s.astype("float64").rolling(BASELINE_SEASONS * SEASON, min_periods=1).mean())
+    level = g["units"].transform(lambda s: s.astype("float64").rolling(SEASON, min_periods=1).mean())
+    out["y_baseline"] = (level * same.mean(axis=1) / span_mean.where(span_mean > 0)).astype("float64")
     out["y_mean_7"] = g["units"].transform(lambda s: s.astype("float64").rolling(7, min_periods=1).mean())
     out["y_std_7"] = g["units"].transform(lambda s: s.astype("float64").rolling(7, min_periods=2).std(ddof=0))
     out["y_mean_28"] = g["units"].transform(lambda s: s.astype("float64").rolling(28, min_periods=1).mean())
     for c in OBSERVED:
         out[f"{c}_origin"] = df[c]
         out[f"{c}_mean_7"] = g[c].transform(lambda s: s.rolling(7, min_periods=1).mean())
+        usual = g[c].transform(lambda s: s.rolling(OBSERVED_BASELINE, min_periods=1).mean())
+        out[f"{c}_origin_vs_{OBSERVED_BASELINE}"] = df[c] / usual.where(usual != 0)
     out["horizon"] = float(h)
     target_day = df["event_date"] + pd.Timedelta(days=h)
     for d in range(7):

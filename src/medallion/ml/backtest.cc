@@ -43,7 +43,7 @@ Result<RegressionMetrics> Score(const std::vector<double>& actual, const std::ve
 }  // namespace
 
 Result<BacktestReport> RunBacktest(const Panel& panel, const FeatureBuilder& features, const BacktestSpec& spec,
-                                   const ModelFactory& make_model, const BacktestProgress& progress) {
+                                   const ModelFactory& make_model, const BacktestProgress& progress, FitPool* pool) {
   if (spec.horizons.empty() || spec.folds < 1 || spec.fold_step < 1) {
     return Status::InvalidArgument("backtest needs at least one horizon, one fold and fold_step >= 1");
   }
@@ -65,33 +65,48 @@ Result<BacktestReport> RunBacktest(const Panel& panel, const FeatureBuilder& fea
   MEDALLION_ASSIGN_OR_RETURN(auto naive, SeasonalNaiveModel::Create({}));
   const size_t total = static_cast<size_t>(spec.folds) * (spec.pooled ? 1 : spec.horizons.size());
   size_t done = 0;
+  auto fail = [](int fold, int h, const std::string& what) {
+    return Status::InvalidArgument("backtest fold " + std::to_string(fold) + " horizon " + std::to_string(h) +
+                                   " has no " + what + " rows");
+  };
+  // Pooled fold models do not depend on each other: all are fitted before any
+  // is scored, side by side when the pool allows.
+  std::vector<std::unique_ptr<Model>> pooled_models;
+  std::vector<size_t> pooled_rows;
+  if (spec.pooled) {
+    FitPool sequential(1);
+    FitPool& fits = pool != nullptr ? *pool : sequential;
+    std::vector<Dataset> train_sets(static_cast<size_t>(spec.folds));
+    std::vector<std::future<Status>> fitted;
+    for (int fold = 0; fold < spec.folds; ++fold) {
+      // At the fold's first origin every day up to and including it is known,
+      // so training labels may reach it and no further.
+      Dataset& train = train_sets[fold];
+      train = BuildStackedTrainingSet(panel, features, spec.horizons, first_origin + fold * spec.fold_step);
+      if (train.size() == 0) return fail(fold, 0, "training");
+      MEDALLION_ASSIGN_OR_RETURN(auto model, make_model());
+      pooled_models.push_back(std::move(model));
+      pooled_rows.push_back(train.size());
+      fitted.push_back(fits.Fit(*pooled_models.back(), train));
+    }
+    Status first_error;
+    for (int fold = 0; fold < spec.folds; ++fold) {
+      Status status = fitted[fold].get();  // every fit finishes before train_sets goes away
+      if (!status.ok() && first_error.ok()) first_error = status.WithContext("backtest fold " + std::to_string(fold));
+      if (progress) progress(++done, total);
+    }
+    MEDALLION_RETURN_IF_ERROR(first_error);
+  }
   std::map<int, Scored> by_horizon;
   for (int fold = 0; fold < spec.folds; ++fold) {
     const Day fold_first = first_origin + fold * spec.fold_step;
     const Day fold_last = fold_first + spec.fold_step - 1;
-    auto fail = [&](int h, const std::string& what) {
-      return Status::InvalidArgument("backtest fold " + std::to_string(fold) + " horizon " + std::to_string(h) +
-                                     " has no " + what + " rows");
-    };
-    std::unique_ptr<Model> pooled_model;
-    size_t pooled_rows = 0;
-    if (spec.pooled) {
-      // At the fold's first origin every day up to and including it is known,
-      // so training labels may reach it and no further.
-      Dataset train = BuildStackedTrainingSet(panel, features, spec.horizons, fold_first);
-      if (train.size() == 0) return fail(0, "training");
-      MEDALLION_ASSIGN_OR_RETURN(pooled_model, make_model());
-      auto fitted = pooled_model->Fit(train.x, train.y);
-      if (!fitted.ok()) return fitted.WithContext("backtest fold " + std::to_string(fold));
-      pooled_rows = train.size();
-      if (progress) progress(++done, total);
-    }
     for (int h : spec.horizons) {
       std::unique_ptr<Model> own_model;
-      size_t train_rows = pooled_rows;
+      size_t train_rows = spec.pooled ? pooled_rows[fold] : 0;
       if (!spec.pooled) {
         Dataset train = BuildTrainingSet(panel, features, h, fold_first);
-        if (train.size() == 0) return fail(h, "training");
+        if (train.size() == 0) return fail(fold, h, "training");
         MEDALLION_ASSIGN_OR_RETURN(own_model, make_model());
         auto fitted = own_model->Fit(train.x, train.y);
         if (!fitted.ok()) {
@@ -99,10 +114,10 @@ Result<BacktestReport> RunBacktest(const Panel& panel, const FeatureBuilder& fea
         }
         train_rows = train.size();
       }
-      const Model& model = spec.pooled ? *pooled_model : *own_model;
+      const Model& model = spec.pooled ? *pooled_models[fold] : *own_model;
       if (report.model_kind.empty()) report.model_kind = model.kind();
       Dataset test = BuildDataset(panel, features, h, OriginRange{fold_first, fold_last, true});
-      if (test.size() == 0) return fail(h, "test");
+      if (test.size() == 0) return fail(fold, h, "test");
       Scored fold_scores;
       fold_scores.actual = test.y;
       MEDALLION_ASSIGN_OR_RETURN(fold_scores.model, model.Predict(test.x));

@@ -14,6 +14,7 @@
 #include "medallion/common/result.h"
 #include "medallion/ml/dataset.h"
 #include "medallion/ml/features.h"
+#include "medallion/ml/fit_pool.h"
 #include "medallion/ml/metrics.h"
 #include "medallion/ml/model.h"
 #include "medallion/ml/panel.h"
@@ -66,7 +67,10 @@ using ModelFactory = std::function<Result<std::unique_ptr<Model>>()>;
 // Called after each fit (per fold and horizon, or per fold when pooled) with the number done and the total.
 using BacktestProgress = std::function<void(size_t done, size_t total)>;
 
+// Pooled fold models are fitted through `pool` when given (side by side, see
+// fit_pool.h), one after the other otherwise.
 Result<BacktestReport> RunBacktest(const Panel& panel, const FeatureBuilder& features, const BacktestSpec& spec,
-                                   const ModelFactory& make_model, const BacktestProgress& progress = {});
+                                   const ModelFactory& make_model, const BacktestProgress& progress = {},
+                                   FitPool* pool = nullptr);
 
 }  // namespace medallion::ml

@@ -88,6 +88,31 @@ TEST_F(BacktestTest, FoldsAreOrderedAndResidualQuantilesMonotone) {
   EXPECT_GT(report.mase_scale, 0);
 }
 
+TEST_F(BacktestTest, PooledFoldsFittedSideBySideScoreLikeOneAfterTheOther) {
+  BacktestSpec spec;
+  spec.horizons = {1, 2, 3, 4, 5, 6, 7};
+  spec.folds = 3;
+  spec.pooled = true;
+  FeatureSpec with_horizon;
+  with_horizon.horizon_feature = true;
+  FeatureBuilder features(with_horizon, {"price", "promo"});
+  auto make = [] { return CreateModel("xgboost", {{"num_boost_round", 40}, {"max_depth", 3}, {"nthread", 1}}); };
+  auto sequential = RunBacktest(*panel_, features, spec, make);
+  FitPool pool(3);
+  size_t calls = 0;
+  auto side_by_side = RunBacktest(*panel_, features, spec, make, [&](size_t, size_t) { ++calls; }, &pool);
+  ASSERT_TRUE(sequential.ok()) << sequential.status();
+  ASSERT_TRUE(side_by_side.ok()) << side_by_side.status();
+  EXPECT_EQ(calls, 3u);
+  ASSERT_EQ(side_by_side->folds.size(), sequential->folds.size());
+  for (size_t i = 0; i < sequential->folds.size(); ++i) {
+    EXPECT_EQ(side_by_side->folds[i].train_rows, sequential->folds[i].train_rows);
+    EXPECT_DOUBLE_EQ(side_by_side->folds[i].model.mae, sequential->folds[i].model.mae) << "fold row " << i;
+  }
+  EXPECT_DOUBLE_EQ(side_by_side->overall_model.wape, sequential->overall_model.wape);
+  EXPECT_LT(side_by_side->overall_model.wape, side_by_side->overall_seasonal_naive.wape);
+}
+
 TEST_F(BacktestTest, RejectsTooManyFolds) {
   BacktestSpec spec;
   spec.folds = 40;

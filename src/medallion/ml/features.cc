@@ -15,6 +15,18 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // the origin already knows: the smallest multiple of m that is >= h.
 int SeasonalOffset(int horizon, int season) { return season * ((horizon + season - 1) / season); }
 
+// Mean of the known values of `value(day)` for the `window` days ending at `last`; NaN if none.
+template <typename Value>
+double MeanOf(Day last, int window, Value value) {
+  double sum = 0;
+  int count = 0;
+  for (int k = 0; k < window; ++k) {
+    const double v = value(last - k);
+    if (!std::isnan(v)) sum += v, ++count;
+  }
+  return count > 0 ? sum / count : kNaN;
+}
+
 }  // namespace
 
 std::string RecentLagName(int k) { return "y_last_" + std::to_string(k); }
@@ -55,6 +67,7 @@ FeatureBuilder::FeatureBuilder(FeatureSpec spec, std::vector<std::string> known_
   for (int k = 0; k < spec_.recent_lags; ++k) names_.push_back(RecentLagName(k));
   for (int j = 1; j <= spec_.seasonal_lags; ++j) names_.push_back(SeasonalLagName(j));
   if (spec_.seasonal_lags > 0) names_.push_back("y_season_mean");
+  if (spec_.baseline_seasons > 0) names_.push_back("y_baseline");
   for (size_t w = 0; w < spec_.rolling_windows.size(); ++w) {
     names_.push_back("y_mean_" + std::to_string(spec_.rolling_windows[w]));
     if (w == 0) names_.push_back("y_std_" + std::to_string(spec_.rolling_windows[w]));
@@ -67,6 +80,9 @@ FeatureBuilder::FeatureBuilder(FeatureSpec spec, std::vector<std::string> known_
   for (const auto& column : observed_columns_) {
     names_.push_back(column + "_origin");                                          // at the origin
     names_.push_back(column + "_mean_" + std::to_string(spec_.observed_window));  // ending at the origin
+    if (spec_.observed_baseline_window > 0) {
+      names_.push_back(column + "_origin_vs_" + std::to_string(spec_.observed_baseline_window));
+    }
   }
   if (spec_.horizon_feature) names_.push_back("horizon");
   if (spec_.calendar) {
@@ -74,6 +90,25 @@ FeatureBuilder::FeatureBuilder(FeatureSpec spec, std::vector<std::string> known_
     names_.push_back("day_of_month");
     names_.push_back("month");
   }
+}
+
+double FeatureBuilder::Baseline(const PastView& view, int seasonal_offset) const {
+  const int m = spec_.season;
+  auto target = [&](Day day) { return view.Target(day); };
+  const double level = MeanOf(view.origin(), m, target);
+  // Same-season days of the target, newest first. The newest is within one
+  // season of the origin, so the whole seasons ending at the origin hold them
+  // and as many days of every other phase.
+  const Day newest = view.target_day() - seasonal_offset;
+  double same_sum = 0;
+  int same_count = 0;
+  for (int j = 0; j < spec_.baseline_seasons; ++j) {
+    const double v = view.Target(newest - j * m);
+    if (!std::isnan(v)) same_sum += v, ++same_count;
+  }
+  const double span_mean = MeanOf(view.origin(), spec_.baseline_seasons * m, target);
+  if (same_count == 0 || std::isnan(span_mean) || span_mean <= 0 || std::isnan(level)) return kNaN;
+  return level * (same_sum / same_count) / span_mean;
 }
 
 void FeatureBuilder::Compute(const PastView& view, std::span<double> out) const {
@@ -91,6 +126,7 @@ void FeatureBuilder::Compute(const PastView& view, std::span<double> out) const 
     if (!std::isnan(v)) season_sum += v, ++season_count;
   }
   if (spec_.seasonal_lags > 0) out[i++] = season_count > 0 ? season_sum / season_count : kNaN;
+  if (spec_.baseline_seasons > 0) out[i++] = Baseline(view, offset);
 
   for (size_t w = 0; w < spec_.rolling_windows.size(); ++w) {
     double sum = 0, squares = 0;
@@ -111,14 +147,13 @@ void FeatureBuilder::Compute(const PastView& view, std::span<double> out) const 
   }
 
   for (size_t c = 0; c < observed_columns_.size(); ++c) {
-    out[i++] = view.Observed(c, t);
-    double sum = 0;
-    int count = 0;
-    for (int k = 0; k < spec_.observed_window; ++k) {
-      const double v = view.Observed(c, t - k);
-      if (!std::isnan(v)) sum += v, ++count;
+    const double at_origin = view.Observed(c, t);
+    out[i++] = at_origin;
+    out[i++] = MeanOf(t, spec_.observed_window, [&](Day day) { return view.Observed(c, day); });
+    if (spec_.observed_baseline_window > 0) {
+      const double usual = MeanOf(t, spec_.observed_baseline_window, [&](Day day) { return view.Observed(c, day); });
+      out[i++] = usual != 0 ? at_origin / usual : kNaN;
     }
-    out[i++] = count > 0 ? sum / count : kNaN;
   }
   if (spec_.horizon_feature) out[i++] = view.horizon();
   if (spec_.calendar) {

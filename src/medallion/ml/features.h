@@ -50,6 +50,16 @@ struct FeatureSpec {
   // rows (see BuildStackedDataset).
   bool horizon_feature = false;
   int observed_window = 7;      // observed columns: value at the origin and mean of this many days
+  // Observed columns: the value at the origin over its mean of this many days
+  // (0: none). A price this far below its usual level is a promotion,
+  // whatever the product's own price.
+  int observed_baseline_window = 28;
+  // "y_baseline": the recent level (mean of the last `season` days, which
+  // covers every phase once) times the target's seasonal factor, the mean of
+  // its last `baseline_seasons` same-season values over the mean of the last
+  // `baseline_seasons` whole seasons (0: none). One tree split on it is a good forecast, where
+  // lags alone need many splits per level of demand.
+  int baseline_seasons = 8;
 };
 
 // Column names, shared with the models that look features up by name.
@@ -69,6 +79,9 @@ class FeatureBuilder {
   void Compute(const PastView& view, std::span<double> out) const;
 
  private:
+  // "y_baseline" (see FeatureSpec::baseline_seasons).
+  double Baseline(const PastView& view, int seasonal_offset) const;
+
   FeatureSpec spec_;
   std::vector<std::string> known_columns_;
   std::vector<std::string> observed_columns_;

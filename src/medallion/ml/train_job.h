@@ -55,8 +55,8 @@ struct TrainReport {
   std::string ToString() const;
 };
 
-// Parameters tuned for daily unit demand (XGBoost: tweedie objective, 300
-// rounds, depth 6, eta 0.05; ridge: alpha 1).
+// Parameters tuned for daily unit demand (XGBoost: tweedie objective, 400
+// rounds, depth 4, eta 0.03; ridge: alpha 1).
 nlohmann::json DefaultDemandParams(const std::string& kind);
 
 // The registry's metrics_json: {"overall": {count, mae, rmse, wape, smape,
