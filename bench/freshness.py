@@ -198,8 +198,12 @@ def medallion_latencies(lake: Path) -> list[tuple[int, float]]:
 def run_medallion(medallion: Path, work: Path, args) -> dict:
     lake = work / "lake"
     broker = Broker(args.broker, work / "kafka-medallion")
-    producer, bootstrap, plog = start_producer(medallion, work, args.rate, args.seconds, "medallion", broker,
-                                               "bench-fresh", max(20_000, args.rate * 2))
+    try:
+        producer, bootstrap, plog = start_producer(medallion, work, args.rate, args.seconds, "medallion", broker,
+                                                   "bench-fresh", max(20_000, args.rate * 2))
+    except BaseException:
+        broker.stop()
+        raise
     started_ms = time.time() * 1000
     ingest = subprocess.Popen([str(medallion), "--log-format", "json", "ingest", "--topic", "orders", "--bootstrap",
                                bootstrap, "--lake", str(lake), "--group", "bench-fresh", "--max-batch-ms",
@@ -219,6 +223,10 @@ def run_medallion(medallion: Path, work: Path, args) -> dict:
             rows = json.loads(status_file.read_text())["layers"]["gold"]["rows_in"] if status_file.exists() else -1
             still = still + 1 if rows == last else 0
             last = rows
+        for name, p in (("ingest", ingest), ("stream", stream)):
+            if p.poll() is not None:
+                print(f"medallion {name} exited early ({p.returncode}):\n"
+                      f"{(work / f'{name}.log').read_text()[-3000:]}", file=sys.stderr)
         cpu.update(ingest=cpu_seconds(ingest.pid), stream=cpu_seconds(stream.pid))
         if broker.pid:
             cpu["broker"] = cpu_seconds(broker.pid)
@@ -293,8 +301,12 @@ def run_spark(medallion: Path, work: Path, args) -> dict:
     broker = Broker(args.broker, work / "kafka-spark")
     jvm_pid = spark.sparkContext._jvm.ProcessHandle.current().pid()
     cpu0 = cpu_seconds(jvm_pid)
-    producer, bootstrap, plog = start_producer(medallion, work, args.rate, args.seconds, "spark", broker, "none",
-                                               0)  # Spark commits no group offsets: no back-pressure
+    try:
+        producer, bootstrap, plog = start_producer(medallion, work, args.rate, args.seconds, "spark", broker, "none",
+                                                   0)  # Spark commits no group offsets: no back-pressure
+    except BaseException:
+        broker.stop()
+        raise
     started_ms = time.time() * 1000
     events = (spark.readStream.format("kafka").option("kafka.bootstrap.servers", bootstrap)
               .option("subscribe", "orders").option("startingOffsets", "earliest").load()
@@ -309,11 +321,16 @@ def run_spark(medallion: Path, work: Path, args) -> dict:
     cpu = {}
     try:
         cpu["producer"] = wait_done(producer, plog, args.seconds + 300)
+        # Until Spark has merged every produced event, or made no progress
+        # for 60 s: a loaded machine can take many seconds per micro-batch.
+        expected = int(args.rate * args.seconds * 0.999)
         last, still = -1, 0
-        while still < 3 and query.isActive:
+        while still < 30 and query.isActive and len(latencies) < expected:
             time.sleep(2)
             still = still + 1 if len(latencies) == last else 0
             last = len(latencies)
+        if not query.isActive and query.exception():
+            print(f"Spark query failed: {query.exception()}", file=sys.stderr)
         cpu["spark"] = cpu_seconds(jvm_pid) - cpu0
         if broker.pid:
             cpu["broker"] = cpu_seconds(broker.pid)
