@@ -513,6 +513,10 @@ void AddDemoCommands(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--daily-units", flags->feed.daily_units, "Rough units sold per day over all products")
       ->capture_default_str();
   cmd->add_option("--seed", flags->feed.seed, "Generator seed")->capture_default_str();
+  cmd->add_option("--bad-fraction", flags->feed.bad_fraction,
+                  "Share of malformed orders mixed in (they land in silver/orders_quarantine)")
+      ->check(CLI::Range(0.0, 0.5))
+      ->capture_default_str();
   cmd->callback([flags, &ctx] { ctx.run = [flags, &ctx] { return Guarded([&] { return RunDemo(*flags, ctx); })(); }; });
 }
 

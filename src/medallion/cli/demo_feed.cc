@@ -25,6 +25,14 @@ ingest::TicksOptions TicksOf(const DemoFeedOptions& o) {
   return ticks;
 }
 
+ingest::BadRecordOptions BadOrdersOf(const DemoFeedOptions& o) {
+  ingest::BadRecordOptions bad;
+  bad.seed = o.seed;
+  bad.fraction = o.bad_fraction;
+  bad.heavy_every = 2'000;
+  return bad;
+}
+
 // Live ticks: one per this many live order events (a quieter stream).
 constexpr int64_t kOrdersPerLiveTick = 4;
 
@@ -36,7 +44,8 @@ DemoFeed::DemoFeed(DemoFeedOptions options, std::unique_ptr<ingest::Producer> pr
       producer_(std::move(producer)),
       probes_(std::move(probes)),
       orders_(OrdersOf(options_)),
-      ticks_(TicksOf(options_)) {}
+      ticks_(TicksOf(options_)),
+      bad_orders_(BadOrdersOf(options_)) {}
 
 Result<std::unique_ptr<DemoFeed>> DemoFeed::Open(DemoFeedOptions options) {
   ingest::ProducerOptions po;
@@ -79,10 +88,17 @@ Status DemoFeed::Send(const std::string& topic, const ingest::KafkaRecord& recor
   return Status::OK();
 }
 
+Status DemoFeed::SendOrder(ingest::KafkaRecord record, const std::atomic<bool>& stop) {
+  mixed_.clear();
+  bad_orders_.Mix(std::move(record), &mixed_);
+  for (const auto& r : mixed_) MEDALLION_RETURN_IF_ERROR(Send("orders", r, stop));
+  return Status::OK();
+}
+
 Status DemoFeed::SendDay(int32_t day, const std::atomic<bool>& stop) {
   for (const auto& e : orders_.Day(day)) {
     if (stop.load()) return Status::OK();
-    MEDALLION_RETURN_IF_ERROR(Send("orders", orders_.Encode(e), stop));
+    MEDALLION_RETURN_IF_ERROR(SendOrder(orders_.Encode(e), stop));
   }
   for (const auto& t : ticks_.Day(day)) {
     if (stop.load()) return Status::OK();
@@ -93,7 +109,7 @@ Status DemoFeed::SendDay(int32_t day, const std::atomic<bool>& stop) {
 }
 
 Status DemoFeed::SendLive(int64_t now_ms, const std::atomic<bool>& stop) {
-  MEDALLION_RETURN_IF_ERROR(Send("orders", orders_.Encode(orders_.Live(now_ms)), stop));
+  MEDALLION_RETURN_IF_ERROR(SendOrder(orders_.Encode(orders_.Live(now_ms)), stop));
   if (live_calls_++ % kOrdersPerLiveTick == 0) {
     MEDALLION_RETURN_IF_ERROR(Send("ticks", ticks_.Encode(ticks_.Live(now_ms)), stop));
   }

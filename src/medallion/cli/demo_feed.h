@@ -12,8 +12,10 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "medallion/common/result.h"
+#include "medallion/ingest/bad_records.h"
 #include "medallion/ingest/orders_generator.h"
 #include "medallion/ingest/producer.h"
 #include "medallion/ingest/ticks_generator.h"
@@ -33,6 +35,9 @@ struct DemoFeedOptions {
   int64_t max_lag = 20'000;            // 0: no back-pressure (a real broker)
   int32_t history_end = 0;             // first day after the history
   int history_days = 90;
+  // Malformed orders mixed in (bad_records.h), so the Quality page and the
+  // quarantine have something real to show. Heavy (megabyte) kinds are rare.
+  double bad_fraction = 0.002;
 };
 
 class DemoFeed {
@@ -61,6 +66,8 @@ class DemoFeed {
   DemoFeed(DemoFeedOptions options, std::unique_ptr<ingest::Producer> producer,
            std::map<std::string, std::unique_ptr<ingest::GroupLagProbe>> probes);
   Status Send(const std::string& topic, const ingest::KafkaRecord& record, const std::atomic<bool>& stop);
+  // The order event, then maybe a bad record after it.
+  Status SendOrder(ingest::KafkaRecord record, const std::atomic<bool>& stop);
   Status WaitForIngest(const std::string& topic, const std::atomic<bool>& stop);
 
   DemoFeedOptions options_;
@@ -68,6 +75,8 @@ class DemoFeed {
   std::map<std::string, std::unique_ptr<ingest::GroupLagProbe>> probes_;  // by topic
   ingest::OrdersGenerator orders_;
   ingest::TicksGenerator ticks_;
+  ingest::BadRecordMixer bad_orders_;
+  std::vector<ingest::KafkaRecord> mixed_;  // reused by SendOrder
   int64_t live_calls_ = 0;
   std::atomic<int64_t> sent_{0}, lag_{0};
   std::atomic<bool> waiting_{false};
