@@ -45,7 +45,6 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -53,6 +52,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "integration" / "kafka"))
+from kafka_ports import free_port_pair  # noqa: E402
 SPARK_KAFKA = "org.apache.spark:spark-sql-kafka-0-10_2.13:{spark}"
 DELTA_SPARK = "io.delta:delta-spark_{minor}_2.13:4.4.0"  # as bench/ingest.py
 
@@ -66,21 +67,6 @@ def percentiles(values: list[float]) -> dict:
         return values[min(len(values) - 1, int(p * (len(values) - 1) + 0.5))]
 
     return {"count": len(values), "p50": q(0.50), "p99": q(0.99), "max": values[-1]}
-
-
-def free_port_pair() -> int:
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        with socket.socket() as a, socket.socket() as b:
-            try:
-                a.bind(("127.0.0.1", port))
-                b.bind(("127.0.0.1", port + 1))
-                return port
-            except OSError:
-                continue
-    raise RuntimeError("no two consecutive free ports on loopback")
 
 
 def cpu_seconds(pid: int | None) -> float:

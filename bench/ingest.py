@@ -33,7 +33,6 @@ import json
 import os
 import platform
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,23 +40,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "integration" / "kafka"))
+from kafka_ports import free_port_pair  # noqa: E402
 SPARK_KAFKA = "org.apache.spark:spark-sql-kafka-0-10_2.13:{spark}"
 DELTA_SPARK = "io.delta:delta-spark_{minor}_2.13:4.4.0"  # newest delta-spark jar for Spark 4.2 (see tests/interop)
-
-
-def free_port_pair() -> int:
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        with socket.socket() as a, socket.socket() as b:
-            try:
-                a.bind(("127.0.0.1", port))
-                b.bind(("127.0.0.1", port + 1))
-                return port
-            except OSError:
-                continue
-    raise RuntimeError("no two consecutive free ports on loopback")
 
 
 def timed(args: list[str], **kw) -> tuple[float, float, int, str, str]:

@@ -16,13 +16,14 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
+
+from kafka_ports import free_port_pair
 
 REPO = Path(__file__).resolve().parents[3]
 BUILD = Path(os.environ.get("MEDALLION_BUILD_DIR", REPO / "build"))
@@ -31,22 +32,6 @@ if not BUILD.is_absolute():
 SCRIPT = REPO / "scripts" / "kafka"
 # The acceptance size; smaller values make quick local runs.
 EVENTS = int(os.environ.get("MEDALLION_KAFKA_EVENTS", "1000000"))
-
-
-def free_port_pair() -> int:
-    # The broker takes port and port+1 (controller); find two free in a row.
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        with socket.socket() as a, socket.socket() as b:
-            try:
-                a.bind(("127.0.0.1", port))
-                b.bind(("127.0.0.1", port + 1))
-                return port
-            except OSError:
-                continue
-    raise RuntimeError("no two consecutive free ports on loopback")
 
 
 class Broker:
