@@ -6,7 +6,7 @@
 // refreshes.
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO, freePort, run, start, waitFor } from './processes.mjs';
+import { REPO, freePort, start, waitFor } from './processes.mjs';
 
 export const DIST = path.join(REPO, 'web', 'dist');
 
@@ -29,7 +29,8 @@ export async function startDemo(medallion, workDir) {
     '--products', '40', '--seed', '7'];
   const proc = start(medallion, args, path.join(logs, 'demo.log'));
   const url = `http://127.0.0.1:${port}`;
-  await waitFor('the demo to finish its history backfill', () => /^backfill: /m.test(proc.fullLog()), {
+  // The demo prints "ready after ..." once the backfill has a champion and forecasts.
+  await waitFor('the demo to be ready (history backfilled)', () => /(^|\r)ready after /m.test(proc.fullLog()), {
     proc,
     timeoutMs: 600000,
     intervalMs: 500,
@@ -43,15 +44,4 @@ export async function startDemo(medallion, workDir) {
   }, { proc, timeoutMs: 30000 });
   const kafka = /kafka\s+(\S+:\d+)/.exec(proc.fullLog());
   return { url, lake, proc, bootstrap: kafka ? kafka[1] : null, logs };
-}
-
-// A producer outside the demo sends a few seconds of orders, a share of them
-// malformed, into the demo's Kafka: they flow through ingest and Silver
-// like any others, and the malformed ones must land in quarantine (the
-// demo's own feed is clean, so the Quality page would have nothing to show).
-export async function sendMalformedOrders(medallion, demo) {
-  if (!demo.bootstrap) throw new Error(`no Kafka address in the demo's output:\n${demo.proc.log()}`);
-  await run(medallion, ['--log-format', 'json', 'produce', '--topic', 'orders', '--bootstrap', demo.bootstrap,
-    '--rate', '100', '--duration', '3', '--bad-fraction', '0.2', '--heavy-bad-every', '0', '--seed', '99',
-    '--products', '40'], path.join(demo.logs, 'produce-malformed.log'), 60000);
 }
