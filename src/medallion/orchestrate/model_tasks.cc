@@ -64,9 +64,10 @@ Result<bool> HasModel(const TaskContext& ctx) {
   return !versions.empty();
 }
 
-// The classifier learns from every tick in gold/tick_features and scores
-// them into gold/tick_predictions, which the Markets page and
-// /api/v1/ticks/{symbol} show next to the prices.
+// The classifier learns from the ticks in gold/tick_features before a time
+// cutoff and scores the later ones into gold/tick_predictions (in_sample =
+// false), so the accuracy the Markets page and /api/v1/ticks/{symbol} show
+// is out of sample.
 Status TrainTickClassifier(const TaskContext& ctx) {
   auto ticks = delta::Table::Open(ResolveTableUri(ctx, kTickFeatures));
   if (ticks.status().IsNotFound()) {
