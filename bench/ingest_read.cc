@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
   if (!Set(conf, "bootstrap.servers", bootstrap) || !Set(conf, "group.id", group) ||
       !Set(conf, "enable.auto.commit", "false") || !Set(conf, "auto.offset.reset", "earliest") ||
       !Set(conf, "enable.partition.eof", "true") || !Set(conf, "fetch.message.max.bytes", std::to_string(8 << 20)) ||
-      !Set(conf, "queued.max.messages.kbytes", std::to_string(256 * 1024))) {
+      !Set(conf, "queued.max.messages.kbytes", std::to_string(256 * 1024)) ||
+      !Set(conf, "queued.min.messages", "1000000")) {
     return 2;
   }
   char err[512];
