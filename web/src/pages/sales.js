@@ -65,10 +65,12 @@ function productDayOption(cells, ranked) {
   return heatmap(days.map((d) => d.slice(5)), products, data, 'units', count);
 }
 
-// Latest week-over-week growth per category (day-over-day while there is
-// less than a week of history).
-function categoryGrowthOption(categoryDaily) {
-  const day = latest(categoryDaily, 'event_date');
+// Week-over-week growth per category (day-over-day while there is less than
+// a week of history) on the last full day: the day still being filled would
+// show every category falling.
+function categoryGrowthOption(categoryDaily, dayInProgress) {
+  const full = categoryDaily.filter((r) => !dayInProgress || r.event_date < dayInProgress);
+  const day = latest(full.length ? full : categoryDaily, 'event_date');
   const today = categoryDaily.filter((r) => r.event_date === day);
   const hasWeek = today.some((r) => num(r.revenue_wow_growth) !== null);
   const key = hasWeek ? 'revenue_wow_growth' : 'revenue_dod_growth';
@@ -122,9 +124,12 @@ export default {
         const [sales, kpis] = await Promise.all([getJson('/api/v1/sales'), getJson('/api/v1/kpis')]);
         const revenue = num(field(kpis, 'revenue_today'));
         const orders = num(field(kpis, 'orders_today'));
-        const growthToday = num(field(kpis, 'revenue_dod_growth'));
+        // Today is still being filled, so a percentage against the whole day
+        // before would read as a collapse: show that day's total beside it.
+        const previousDay = num(field(kpis, 'revenue_prev_day'));
         const asOf = field(kpis, 'as_of');
-        tiles.set('revenue-today', currency(revenue), growthToday === null ? (asOf ?? '') : `${percent(growthToday)} vs the day before`);
+        tiles.set('revenue-today', currency(revenue),
+          previousDay === null ? (asOf ?? '') : `${asOf} so far; the whole day before: ${currency(previousDay)}`);
         tiles.set('orders-today', count(orders), asOf ?? '');
         tiles.set('aov', revenue !== null && orders ? currency(revenue / orders) : '–');
         const top = rows(kpis, 'top_countries')[0];
@@ -133,7 +138,7 @@ export default {
         cityHour.update(cityHourOption(rows(sales, 'city_hour'), field(sales, 'as_of')));
         const ranked = Array.isArray(field(sales, 'products')) ? sales.products.map(String) : [];
         productDay.update(productDayOption(rows(sales, 'product_day'), ranked));
-        growth.update(categoryGrowthOption(rows(sales, 'category_growth')));
+        growth.update(categoryGrowthOption(rows(sales, 'category_growth'), asOf));
         countries.update(topCountriesOption(rows(sales, 'top_countries')));
       },
     };
