@@ -158,6 +158,34 @@ Result<std::shared_ptr<Snapshot>> LoadSnapshot(storage::ObjectStore& store, std:
   return snapshot;
 }
 
+Result<std::shared_ptr<const Snapshot>> UpdateSnapshot(storage::ObjectStore& store,
+                                                       const std::shared_ptr<const Snapshot>& base) {
+  auto full = [&store]() -> Result<std::shared_ptr<const Snapshot>> {
+    MEDALLION_ASSIGN_OR_RETURN(auto loaded, LoadSnapshot(store));
+    return std::shared_ptr<const Snapshot>(std::move(loaded));
+  };
+  if (!base || base->version() < 0) return full();
+  // "~" sorts after every file of version base->version() (".json",
+  // ".checkpoint..."), so the listing starts at the next version.
+  MEDALLION_ASSIGN_OR_RETURN(LogListing listing, ListLog(store, StartAfterFor(base->version()) + "~"));
+  if (listing.commits.empty()) {
+    // Nothing newer, or a table recreated in place with fewer versions:
+    // only the latter leaves base's own commit missing.
+    if (store.Stat(CommitFileName(base->version())).status().IsNotFound()) return full();
+    return base;
+  }
+  int64_t expected = base->version() + 1;
+  for (const auto& [version, file] : listing.commits) {
+    if (version != expected++) return full();
+  }
+  auto snapshot = std::make_shared<Snapshot>(*base);
+  for (const auto& [version, file] : listing.commits) {
+    MEDALLION_ASSIGN_OR_RETURN(auto actions, ReadCommit(store, version));
+    MEDALLION_RETURN_IF_ERROR(snapshot->Apply(version, actions, file.mtime_ms));
+  }
+  return std::shared_ptr<const Snapshot>(std::move(snapshot));
+}
+
 Result<std::vector<CommitEntry>> ListCommits(storage::ObjectStore& store, int64_t from_version) {
   std::string start_after = from_version > 0 ? StartAfterFor(from_version - 1) + "~" : "";
   MEDALLION_ASSIGN_OR_RETURN(LogListing listing, ListLog(store, start_after));

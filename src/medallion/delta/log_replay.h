@@ -16,6 +16,15 @@ namespace medallion::delta {
 // `version`: nullopt for the latest.
 Result<std::shared_ptr<Snapshot>> LoadSnapshot(storage::ObjectStore& store, std::optional<int64_t> version = {});
 
+// The latest snapshot, built from `base` by applying only the commits after
+// it (a reader polling a table that grows by a commit or two between polls
+// need not replay its checkpoint again). Returns `base` itself when there
+// is nothing new, and falls back to a full LoadSnapshot when the commits
+// after `base` are not all there (log cleanup) or `base`'s own commit is
+// gone (a table deleted and recreated in place with fewer versions).
+Result<std::shared_ptr<const Snapshot>> UpdateSnapshot(storage::ObjectStore& store,
+                                                       const std::shared_ptr<const Snapshot>& base);
+
 // Commit versions with their timestamps (file modification times, made
 // strictly increasing as Delta does for timestamp time travel).
 struct CommitEntry {

@@ -74,7 +74,7 @@ Result<std::shared_ptr<Table>> Table::OpenOrCreate(std::shared_ptr<storage::Obje
 }
 
 Result<std::shared_ptr<const Snapshot>> Table::Refresh() {
-  MEDALLION_ASSIGN_OR_RETURN(auto snapshot, LoadSnapshot(*store_));
+  MEDALLION_ASSIGN_OR_RETURN(auto snapshot, UpdateSnapshot(*store_, snapshot_));
   snapshot_ = snapshot;
   return snapshot_;
 }

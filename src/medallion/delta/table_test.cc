@@ -229,5 +229,40 @@ TEST_F(TableTest, ADictionaryChoiceGivenByTheWriterIsUsedAsIs) {
   EXPECT_FALSE(id_chunk->has_dictionary_page());
   EXPECT_EQ(CountRows(**snapshot), 100);
 }
+
+TEST_F(TableTest, RefreshAppliesOtherWritersCommitsOnTopOfItsSnapshot) {
+  auto writer = CreatePartitioned();
+  auto reader = Table::Open(store_);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  auto before = (*reader)->snapshot();
+  for (int i = 0; i < 12; ++i) {  // crosses a checkpoint (every 10 commits)
+    ASSERT_TRUE(writer->Append(Rows(i * 10, 10, i % 2 ? "Paris" : "Oslo"), {}).ok());
+    if (i == 9) ASSERT_TRUE(writer->Checkpoint().ok());
+  }
+  auto refreshed = (*reader)->Refresh();
+  ASSERT_TRUE(refreshed.ok()) << refreshed.status();
+  auto full = LoadSnapshot(*store_);
+  ASSERT_TRUE(full.ok()) << full.status();
+  EXPECT_EQ((*refreshed)->version(), (*full)->version());
+  EXPECT_EQ((*refreshed)->files().size(), (*full)->files().size());
+  EXPECT_EQ(CountRows(**refreshed), 120);
+  EXPECT_EQ(CountRows(*before), 0) << "a snapshot handed out earlier must not change";
+  // Nothing new: the same snapshot comes back.
+  auto again = (*reader)->Refresh();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->get(), refreshed->get());
+}
+
+TEST_F(TableTest, RefreshSeesATableRecreatedInPlace) {
+  auto first = CreatePartitioned();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(first->Append(Rows(i * 10, 10, "Oslo"), {}).ok());
+  fs::remove_all(dir_);
+  auto second = CreatePartitioned();
+  ASSERT_TRUE(second->Append(Rows(0, 4, "Rome"), {}).ok());
+  auto refreshed = first->Refresh();
+  ASSERT_TRUE(refreshed.ok()) << refreshed.status();
+  EXPECT_EQ((*refreshed)->version(), 1);
+  EXPECT_EQ(CountRows(**refreshed), 4);
+}
 }  // namespace
 }  // namespace medallion::delta
