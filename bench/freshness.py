@@ -15,9 +15,12 @@ that falls behind shows it as latency.
     --flush-ms (its --max-batch-ms; the default 1 s alone would eat the
     latency budget); `medallion stream` runs Bronze -> Silver -> Gold with
     --trigger-ms. Latency of an event = the
-    commit time of the Gold commit that first made it visible (the last fast
-    Gold table, gold/funnel_daily, whose txn gold-funnel_daily reached the
-    Silver version holding the event) minus the event's Kafka timestamp
+    commit time of the Gold commit that first made it visible (in
+    gold/revenue_city_hourly, the table the Spark side maintains too, whose
+    txn gold-revenue_city_hourly reached the Silver version holding the
+    event; medallion grows it by the new rows on every trigger and
+    recomputes the daily tables on a thread of its own every 2 s) minus the
+    event's Kafka timestamp
     (set by the producer when it produced the event). Computed exactly from
     the Delta logs and Silver's kafka_timestamp, and printed beside
     stream_status.json's histogram (which must agree).
@@ -158,10 +161,11 @@ def medallion_latencies(lake: Path) -> list[tuple[int, float]]:
     import pyarrow.parquet as pq
 
     # When each Silver version became visible in Gold: the first commit of
-    # the last fast table whose txn covers it.
+    # revenue_city_hourly whose txn covers it.
     visible = []  # (silver version consumed, commit time ms), in commit order
-    for _, actions in read_log(lake / "gold" / "funnel_daily"):
-        txn = next((a["txn"] for a in actions if "txn" in a and a["txn"]["appId"] == "gold-funnel_daily"), None)
+    for _, actions in read_log(lake / "gold" / "revenue_city_hourly"):
+        txn = next((a["txn"] for a in actions if "txn" in a and a["txn"]["appId"] == "gold-revenue_city_hourly"),
+                   None)
         info = next((a["commitInfo"] for a in actions if "commitInfo" in a), None)
         if txn and info:
             visible.append((txn["version"], info["timestamp"]))

@@ -40,12 +40,31 @@ struct OrdersGoldUpdate {
   int64_t rows_out = 0;
 };
 
-// Brings every fast table (and the slow ones when `refresh_slow`) up to the
-// newest Silver snapshot; `commits` is empty when all were current. With a
-// `cache` (kept by the caller across calls) the fast tables read only the
-// Silver files added since the previous call.
+// Which Orders Gold tables a call brings up to the newest Silver snapshot.
+struct OrdersGoldPass {
+  // revenue_city_hourly, grown by the new Silver rows alone (see
+  // AddToRevenueCityHourly): cheap, every trigger.
+  bool hourly = true;
+  // The other fast tables: they recompute the touched days, which costs the
+  // day's size, so a streaming caller runs them at a slower pace.
+  bool daily = true;
+  // customer_rfm and features_daily: all of Silver.
+  bool slow = false;
+};
+
+// Runs `pass`; `commits` is empty when all were current. Two calls may run
+// at once (on two threads, each with its own `silver` handle) when their
+// passes name different tables. With a `cache` (kept by the caller across
+// calls) the daily tables read only the Silver files added since the
+// previous call.
 Result<OrdersGoldUpdate> UpdateOrdersGold(delta::Table& silver, const std::string& lake_uri, int top_n,
-                                          bool refresh_slow, SilverDayCache* cache = nullptr);
+                                          OrdersGoldPass pass, SilverDayCache* cache = nullptr);
+
+// Adds the Silver rows after revenue_city_hourly's txn to its hourly sums;
+// false when the table must be recomputed instead (absent, or Silver
+// rewrote rows since).
+Result<bool> AddToRevenueCityHourly(delta::Table& silver, const delta::Snapshot& snapshot, const std::string& lake_uri,
+                                    OrdersGoldUpdate* out);
 
 // Silver rows with product_id and customer_id as int64, as the Gold table
 // functions (gold_tables.h, features_daily.h, rfm_scores.h) key them: a
@@ -54,8 +73,5 @@ Result<OrdersGoldUpdate> UpdateOrdersGold(delta::Table& silver, const std::strin
 // digits. (Those functions cast the ids to int64 and fail on Silver's
 // string ids; until they take strings, the stream feeds them this view.)
 Result<std::shared_ptr<arrow::Table>> WithNumericIds(const std::shared_ptr<arrow::Table>& silver);
-
-// The oldest Silver version some fast table has consumed (-1: none).
-Result<int64_t> OrdersGoldConsumed(const std::string& lake_uri);
 
 }  // namespace medallion::transform

@@ -17,9 +17,35 @@ std::string GoldTableUri(const std::string& lake_uri, const std::string& table) 
 
 std::string GoldAppId(const std::string& table) { return "gold-" + table; }
 
+namespace {
+thread_local GoldTablesKeptOpen* kept_open = nullptr;
+}  // namespace
+
+GoldTablesKeptOpen::GoldTablesKeptOpen() : outer_(kept_open) { kept_open = this; }
+GoldTablesKeptOpen::~GoldTablesKeptOpen() { kept_open = outer_; }
+
+std::shared_ptr<delta::Table> GoldTablesKeptOpen::Find(const std::string& uri) const {
+  auto it = tables_.find(uri);
+  return it == tables_.end() ? nullptr : it->second;
+}
+
+void GoldTablesKeptOpen::Keep(const std::string& uri, std::shared_ptr<delta::Table> table) {
+  tables_[uri] = std::move(table);
+}
+
 Result<std::shared_ptr<delta::Table>> OpenGoldIfExists(const std::string& lake_uri, const std::string& table) {
-  auto opened = delta::Table::Open(GoldTableUri(lake_uri, table));
-  if (opened.ok()) return opened;
+  const std::string uri = GoldTableUri(lake_uri, table);
+  if (kept_open != nullptr) {
+    if (auto kept = kept_open->Find(uri)) {
+      MEDALLION_RETURN_IF_ERROR(kept->Refresh().status());
+      return kept;
+    }
+  }
+  auto opened = delta::Table::Open(uri);
+  if (opened.ok()) {
+    if (kept_open != nullptr) kept_open->Keep(uri, *opened);
+    return opened;
+  }
   if (opened.status().IsNotFound()) return std::shared_ptr<delta::Table>();
   return opened.status();
 }
@@ -44,10 +70,10 @@ Result<GoldCommit> CommitGold(const std::string& lake_uri, const std::string& ta
     if (mode != GoldWriteMode::kReplaceAll) create.partition_columns = {"event_date"};
     create.name = table;
     MEDALLION_ASSIGN_OR_RETURN(gold, delta::Table::OpenOrCreate(store, create));
-  } else {
-    // Overwrite removes the files of the snapshot it starts from: it must be the newest.
-    MEDALLION_RETURN_IF_ERROR(gold->Refresh().status());
+    if (kept_open != nullptr) kept_open->Keep(GoldTableUri(lake_uri, table), gold);
   }
+  // OpenGoldIfExists returned the newest snapshot, which an overwrite needs:
+  // it removes the files of the snapshot it starts from.
   const std::string app = app_id.empty() ? GoldAppId(table) : app_id;
   delta::WriteOptions options;
   options.txns.push_back(delta::Txn{app, silver_version, std::nullopt});

@@ -8,6 +8,7 @@
 #include <arrow/type_fwd.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,7 +24,30 @@ std::string GoldTableUri(const std::string& lake_uri, const std::string& table);
 // "gold-<table>".
 std::string GoldAppId(const std::string& table);
 
-// The Gold table if it exists (nullptr otherwise).
+// Keeps the Gold tables this thread opens through the functions below open
+// until it is destroyed: a streaming loop touches each table several times
+// per trigger, and reopening replays its log from the last checkpoint every
+// time, where a refresh of the kept table reads only the newer commits.
+// Installs itself for the constructing thread (nesting restores the outer
+// one); commits stay put-if-absent with the txn check, so a second writer
+// is still caught.
+class GoldTablesKeptOpen {
+ public:
+  GoldTablesKeptOpen();
+  ~GoldTablesKeptOpen();
+  GoldTablesKeptOpen(const GoldTablesKeptOpen&) = delete;
+  GoldTablesKeptOpen& operator=(const GoldTablesKeptOpen&) = delete;
+
+  std::shared_ptr<delta::Table> Find(const std::string& uri) const;
+  void Keep(const std::string& uri, std::shared_ptr<delta::Table> table);
+
+ private:
+  std::map<std::string, std::shared_ptr<delta::Table>> tables_;
+  GoldTablesKeptOpen* outer_;
+};
+
+// The Gold table if it exists (nullptr otherwise), refreshed to its latest
+// version.
 Result<std::shared_ptr<delta::Table>> OpenGoldIfExists(const std::string& lake_uri, const std::string& table);
 
 // Silver version gold/<table> has consumed (nullopt: none or no table), by

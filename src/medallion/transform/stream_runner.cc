@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include "medallion/transform/gold_columns.h"
 #include "medallion/transform/silver_job.h"
 #include "medallion/transform/stream_gold.h"
+#include "medallion/transform/stream_gold_writer.h"
 #include "medallion/transform/stream_tail.h"
 #include "medallion/transform/stream_windows.h"
 #include "medallion/transform/ticks_gold.h"
@@ -72,6 +74,7 @@ struct StreamRunner::Impl {
 
   int64_t started_steady_ms = 0;
   int64_t last_slow_refresh_ms = 0;
+  int64_t last_daily_refresh_ms = 0;
   int64_t last_status_ms = 0;
 
   mutable std::mutex mu;  // guards stats
@@ -86,7 +89,14 @@ struct StreamRunner::Impl {
   std::string Bronze(const std::string& entity) const { return LakePath(options.lake_uri, "bronze", entity); }
   std::string Silver(const std::string& entity) const { return LakePath(options.lake_uri, "silver", entity); }
 
+  // Set while Start()'s loop runs the daily and slow Orders Gold tables on
+  // a thread of their own (DailyGoldLoop), so a trigger never waits for
+  // their day-sized recomputes.
+  std::atomic<bool> background_daily{false};
+  Status daily_status;  // guarded by mu: the first error of that thread
+
   Status OpenJobs();
+  void DailyGoldLoop(const std::atomic<bool>& stop);
   Result<bool> RunSilver();
   Result<bool> RunOrdersGold(bool silver_moved);
   Result<bool> RunTicksGold();
@@ -144,7 +154,9 @@ Result<bool> StreamRunner::Impl::RunOrdersGold(bool silver_moved) {
   if (!silver_orders) return false;
   MEDALLION_ASSIGN_OR_RETURN(auto snapshot, silver_orders->Refresh());
   const int64_t target = snapshot->version();
-  MEDALLION_ASSIGN_OR_RETURN(const int64_t gold_consumed, OrdersGoldConsumed(options.lake_uri));
+  // Freshness is timed on revenue_city_hourly, kept current on every trigger.
+  MEDALLION_ASSIGN_OR_RETURN(auto hourly_consumed, GoldConsumedVersion(options.lake_uri, "revenue_city_hourly"));
+  const int64_t gold_consumed = hourly_consumed.value_or(-1);
   int64_t from = gold_consumed;
   for (const auto& w : windows) from = std::min(from, w->consumed());
   std::shared_ptr<arrow::Table> added;
@@ -154,10 +166,13 @@ Result<bool> StreamRunner::Impl::RunOrdersGold(bool silver_moved) {
   // The slow tables (a full Silver scan) follow at their own pace, and catch
   // up as soon as the stream goes quiet.
   const int64_t now = SteadyMillis();
-  const bool refresh_slow = now - last_slow_refresh_ms >= options.rfm_interval_ms || !silver_moved;
-  MEDALLION_ASSIGN_OR_RETURN(auto update, UpdateOrdersGold(*silver_orders, options.lake_uri, options.top_n,
-                                                                     refresh_slow, &silver_days));
-  if (refresh_slow) last_slow_refresh_ms = now;
+  OrdersGoldPass pass;
+  pass.daily = !background_daily && (now - last_daily_refresh_ms >= options.daily_interval_ms || !silver_moved);
+  pass.slow = !background_daily && (now - last_slow_refresh_ms >= options.rfm_interval_ms || !silver_moved);
+  MEDALLION_ASSIGN_OR_RETURN(auto update,
+                             UpdateOrdersGold(*silver_orders, options.lake_uri, options.top_n, pass, &silver_days));
+  if (pass.slow) last_slow_refresh_ms = now;
+  if (pass.daily) last_daily_refresh_ms = now;
 
   int64_t windows_out = 0, late = 0;
   for (auto& w : windows) {
@@ -168,12 +183,14 @@ Result<bool> StreamRunner::Impl::RunOrdersGold(bool silver_moved) {
     }
   }
 
-  // Freshness: each Silver row Gold consumed now became visible at the
-  // commit of the last fast table.
+  // Freshness: each Silver row revenue_city_hourly consumed now became
+  // visible at its commit.
   LatencyHistogram fresh;
   int64_t newly_visible = 0;
-  if (added && !update.commits.empty() && gold_consumed < target) {
-    const int64_t visible_ms = update.commits.back().committed_at_ms;
+  auto hourly_commit = std::find_if(update.commits.begin(), update.commits.end(),
+                                    [](const GoldCommit& c) { return c.table == "revenue_city_hourly"; });
+  if (added && hourly_commit != update.commits.end() && gold_consumed < target) {
+    const int64_t visible_ms = hourly_commit->committed_at_ms;
     MEDALLION_ASSIGN_OR_RETURN(auto versions, ReadInt64(*added, kVersionColumn));
     auto kafka_ts = added->GetColumnByName("kafka_timestamp");
     MEDALLION_ASSIGN_OR_RETURN(auto micros, ReadInt64(*added, "kafka_timestamp"));
@@ -278,10 +295,59 @@ Status StreamRunner::Start() {
   return Status::OK();
 }
 
+void StreamRunner::Impl::DailyGoldLoop(const std::atomic<bool>& stop) {
+  GoldTablesKeptOpen keep_gold_open;
+  SilverDayCache days;
+  std::shared_ptr<delta::Table> silver;  // its own handle: Refresh() is not shared across threads
+  int64_t last_slow_ms = SteadyMillis();
+  while (!stop.load()) {
+    {
+      std::unique_lock<std::mutex> lock(wake_mu);
+      // At least a trigger apart: 0 means "as often as the triggers" here.
+      const int64_t pause_ms = std::max<int64_t>({options.daily_interval_ms, options.trigger_interval_ms, 50});
+      wake.wait_for(lock, std::chrono::milliseconds(pause_ms), [&] { return stop.load(); });
+    }
+    if (stop.load()) break;
+    if (!silver) {
+      auto opened = delta::Table::Open(Silver("orders"));
+      if (opened.status().IsNotFound()) continue;  // no Silver yet
+      if (opened.ok()) silver = *opened;
+      if (!opened.ok()) {
+        std::lock_guard<std::mutex> lock(mu);
+        daily_status = opened.status();
+        return;
+      }
+    }
+    const int64_t now = SteadyMillis();
+    OrdersGoldPass pass;
+    pass.hourly = false;  // the trigger loop's
+    pass.slow = now - last_slow_ms >= options.rfm_interval_ms;
+    auto update = UpdateOrdersGold(*silver, options.lake_uri, options.top_n, pass, &days);
+    std::lock_guard<std::mutex> lock(mu);
+    if (!update.ok()) {
+      daily_status = update.status().WithContext("daily Gold tables");
+      return;
+    }
+    if (pass.slow) last_slow_ms = now;
+    stats.gold.rows_out += update->rows_out;
+    stats.gold.commits += static_cast<int64_t>(update->commits.size());
+  }
+}
+
 void StreamRunner::Loop() {
+  GoldTablesKeptOpen keep_gold_open;  // for the life of the loop: every trigger touches every Gold table
+  std::thread daily;
+  if (impl_->wants("orders")) {
+    impl_->background_daily = true;
+    daily = std::thread([this] { impl_->DailyGoldLoop(stop_requested_); });
+  }
   while (!stop_requested_.load()) {
     const auto started = std::chrono::steady_clock::now();
-    auto moved = RunOnce();
+    Result<bool> moved = RunOnce();
+    if (moved.ok()) {
+      std::lock_guard<std::mutex> lock(impl_->mu);
+      if (!impl_->daily_status.ok()) moved = impl_->daily_status;
+    }
     if (!moved.ok()) {
       loop_status_ = moved.status();
       spdlog::error("stream: trigger failed, stopping: {}", moved.status().ToString());
@@ -293,6 +359,15 @@ void StreamRunner::Loop() {
     impl_->wake.wait_until(lock, started + std::chrono::milliseconds(impl_->options.trigger_interval_ms),
                            [this] { return stop_requested_.load(); });
   }
+  if (daily.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(impl_->wake_mu);
+      stop_requested_ = true;  // also when the loop ended on an error
+    }
+    impl_->wake.notify_all();
+    daily.join();
+  }
+  impl_->background_daily = false;
 }
 
 Status StreamRunner::Stop() {

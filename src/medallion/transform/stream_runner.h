@@ -62,6 +62,10 @@ struct StreamOptions {
   // customer_rfm reads all of Silver: refreshed at most this often (and when
   // the runner goes idle), not on every trigger.
   int64_t rfm_interval_ms = 30'000;
+  // The daily fast tables (all but revenue_city_hourly, which grows by the
+  // new rows on every trigger) recompute their day: refreshed this often
+  // (and when the runner goes idle). 0: on every trigger.
+  int64_t daily_interval_ms = 2'000;
   // How often Start()'s thread rewrites _runs/stream_status.json.
   int64_t status_interval_ms = 2'000;
   // Earlier ticks per symbol fed to the indicators before a recomputed date.
