@@ -3,6 +3,8 @@
 #include <arrow/api.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -296,6 +298,9 @@ Status StreamRunner::Start() {
 }
 
 void StreamRunner::Impl::DailyGoldLoop(const std::atomic<bool>& stop) {
+  // Background work: on a busy machine the trigger loop, which decides the
+  // freshness, gets the CPU first (Linux nice values are per thread).
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
   GoldTablesKeptOpen keep_gold_open;
   SilverDayCache days;
   std::shared_ptr<delta::Table> silver;  // its own handle: Refresh() is not shared across threads
