@@ -50,6 +50,7 @@ bench-freshness: build
 	.venv/bin/python bench/freshness.py --build build
 
 bench-serve: build
+	ninja -C build http_floor_bench
 	.venv/bin/python bench/serve.py --bin build/medallion
 
 bench-train: build

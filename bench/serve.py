@@ -24,6 +24,13 @@ CPU seconds are the server processes' user + system time over the run
 (all uvicorn workers counted), a figure less sensitive to a busy machine than
 req/s.
 
+(c) the floor, bench/http_floor.cc (ninja -C build http_floor_bench): a
+responder that answers each request without parsing or computing anything,
+with the same threads. On a 2-core machine wrk itself needs one core, so
+the floor's req/s is the most any server can reach here: it bounds the
+ratio any server could show against the anchor, and says whether a target
+ratio is a property of the server or out of reach on this machine.
+
 --soak S runs medallion alone for S seconds (600 for the issue's 10 minutes)
 over a lake with real Gold tables, wrk cycling through the data routes and
 predict; prints the 5xx count and RSS at start and end (target: 0 5xx, RSS
@@ -215,6 +222,19 @@ def bench_predict(args, work: Path) -> dict:
         medallion.terminate()
         medallion.wait(30)
 
+    floor_bin = Path(args.bin).resolve().parent / "bench" / "http_floor_bench"
+    if floor_bin.exists():
+        port = free_port()
+        floor = subprocess.Popen([str(floor_bin), str(port), str(args.server_threads)])
+        try:
+            time.sleep(0.3)
+            results["floor"] = load_sweep(f"http://127.0.0.1:{port}/api/v1/predict", script, args, floor.pid)
+        finally:
+            floor.terminate()
+            floor.wait(30)
+    else:
+        print(f"no {floor_bin}: build it (ninja -C build http_floor_bench) for the ceiling row", flush=True)
+
     if not args.no_anchor:
         venv_bin = ensure_anchor_venv()
         print(f"anchor: {anchor_versions(venv_bin)}; uvicorn --http httptools --loop uvloop "
@@ -300,6 +320,10 @@ def main() -> None:
                              f"{'met' if ratio >= 20 else 'missed'}); CPU per request anchor/medallion = "
                              f"{cpu_ratio:.1f}; medallion p99 {ours['p99_ms']:.3f} ms (target <= 1 ms: "
                              f"{'met' if ours['p99_ms'] <= 1 else 'missed'})")
+            for floor, theirs in zip(results.get("floor", []), results["anchor"]):
+                lines.append(f"- c{floor['connections']}: the most any server reaches here with this load generator "
+                             f"(floor: answers without doing any work) is {floor['rps']:,.0f} req/s = "
+                             f"{floor['rps'] / theirs['rps']:.1f}x the anchor")
         else:
             for ours in results["medallion"]:
                 lines.append(f"- c{ours['connections']}: medallion p99 {ours['p99_ms']:.3f} ms (target <= 1 ms)")
