@@ -3,8 +3,8 @@
 
 The same XGBoost model file (trained here with .venv's xgboost on synthetic
 rows: 24 features, 200 trees of depth 6) is served by
-  (a) `medallion serve --model-file model.json --threads 2`
-  (b) FastAPI + uvicorn (--workers 2, httptools + uvloop) + xgboost
+  (a) `medallion serve --model-file model.json --threads N`
+  (b) FastAPI + uvicorn (--workers N, httptools + uvloop) + xgboost
       (bench/serve_anchor_app.py: async endpoint, booster nthread 1), in
       .venv-anchor made from bench/serve-requirements.txt,
 and both are loaded by wrk on loopback with the same threads, duration and
@@ -12,6 +12,13 @@ body (one feature row) at each concurrency of --sweep (default 1, 4, 16
 connections, wrk -t1: the machine has 2 cores and wrk needs one). Prints
 every row (req/s, p50/p99 latency, CPU seconds the server used) and, per
 concurrency, the ratio a/b (targets: a/b >= 20, medallion p99 <= 1 ms).
+
+N = --server-threads, default 1 (since 2026-11-24): on this 2-core machine
+wrk needs one core, so each server gets the other one. With 2 threads /
+workers the server and wrk fight for the cores: every server's p99 at 4+
+connections then measures the scheduler (even the floor's was 1.6 ms), and
+the floor itself is slower (116k vs 156k req/s at 16 connections). Run
+--server-threads 2 to see that configuration.
 
 Why the anchor changed (2026-11-23, session 3): the first runs used plain
 `uvicorn` (h11, asyncio), where every keep-alive response stalled ~44 ms, so
@@ -292,7 +299,7 @@ def main() -> None:
     parser.add_argument("--sweep", type=lambda text: [int(c) for c in text.split(",")], default=[1, 4, 16],
                         help="wrk connections to run, comma-separated (default 1,4,16)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections of the soak")
-    parser.add_argument("--server-threads", type=int, default=2, help="medallion threads = uvicorn workers")
+    parser.add_argument("--server-threads", type=int, default=1, help="medallion threads = uvicorn workers")
     parser.add_argument("--no-anchor", action="store_true", help="medallion only")
     parser.add_argument("--soak", type=int, default=0, help="also run the mixed-route soak for this many seconds")
     parser.add_argument("--append-results", action="store_true")
