@@ -13,7 +13,8 @@ that falls behind shows it as latency.
 (m) medallion: `medallion produce` produces live `orders` at --rate
     events/s for --seconds; `medallion ingest` writes Bronze, flushing every
     --flush-ms (its --max-batch-ms; the default 1 s alone would eat the
-    latency budget); `medallion stream` runs Bronze -> Silver -> Gold with
+    latency budget; 100 ms here: ten Bronze commits a second, which the
+    stream's incremental tail absorbs); `medallion stream` runs Bronze -> Silver -> Gold with
     --trigger-ms. Latency of an event = the
     commit time of the Gold commit that first made it visible (in
     gold/revenue_city_hourly, the table the Spark side maintains too, whose
@@ -36,7 +37,7 @@ CPU seconds each process (producer, broker, ingest, stream, Spark JVM)
 spent, per event, read from /proc before it is stopped.
 
     python bench/freshness.py [--rate 50000] [--seconds 60] [--trigger-ms 250]
-        [--flush-ms 150] [--broker kafka|embedded] [--build build] [--no-spark]
+        [--flush-ms 100] [--broker kafka|embedded] [--build build] [--no-spark]
         [--results bench/RESULTS.md]
 """
 from __future__ import annotations
@@ -344,7 +345,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--trigger-ms", type=int, default=250)
     ap.add_argument("--warmup", type=float, default=10, help="seconds excluded from the steady-state figures")
-    ap.add_argument("--flush-ms", type=int, default=150, help="medallion ingest --max-batch-ms")
+    ap.add_argument("--flush-ms", type=int, default=100, help="medallion ingest --max-batch-ms")
     ap.add_argument("--broker", choices=["kafka", "embedded"], default="kafka",
                     help="a real KRaft broker (scripts/kafka) or the embedded mock cluster")
     ap.add_argument("--build", default=os.environ.get("MEDALLION_BUILD_DIR", "build"))
