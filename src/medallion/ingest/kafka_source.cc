@@ -219,7 +219,8 @@ Result<BronzeBatch> KafkaSource::PollBatch() {
     // when nothing is, unless every partition is at its end and asked to
     // return there.
     rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), 0);
-    if (!m && pending_error_.ok() && !(options_.return_at_end && AllAtEnd())) {
+    const auto at_end = [&] { return options_.return_at_end && (AllAtEnd() || ReachedHighWatermarks()); };
+    if (!m && pending_error_.ok() && !at_end()) {
       const int64_t left = time_left();
       if (left <= 0) break;
       m = rd_kafka_consumer_poll(rk_.get(), static_cast<int>(std::min<int64_t>(left, 100)));
@@ -229,7 +230,7 @@ Result<BronzeBatch> KafkaSource::PollBatch() {
       return fail(std::exchange(pending_error_, Status::OK()));
     }
     if (!m) {
-      if (options_.return_at_end && AllAtEnd()) break;
+      if (at_end()) break;
       continue;
     }
     if (m->err) {
@@ -336,6 +337,27 @@ Status KafkaSource::Close() {
 }
 
 std::vector<int32_t> KafkaSource::assignment() const { return assigned_; }
+
+bool KafkaSource::ReachedHighWatermarks() const {
+  if (assigned_.empty()) return false;
+  for (int32_t p : assigned_) {
+    if (at_end_.count(p)) continue;
+    int64_t next = -1;
+    if (auto built = next_expected_.find(p); built != next_expected_.end()) next = built->second;
+    for (auto it = pending_.rbegin(); it != pending_.rend(); ++it) {
+      if ((*it)->partition == p) {
+        next = std::max(next, (*it)->offset + 1);
+        break;
+      }
+    }
+    int64_t low = -1, high = -1;
+    if (rd_kafka_get_watermark_offsets(rk_.get(), options_.topic.c_str(), p, &low, &high) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+        high < 0 || next < 0 || next < high) {
+      return false;
+    }
+  }
+  return true;
+}
 
 std::vector<PartitionLag> KafkaSource::Lag() const {
   std::vector<PartitionLag> out;

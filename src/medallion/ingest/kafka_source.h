@@ -116,6 +116,10 @@ class KafkaSource {
   void NoteError(Status st);
   Result<BronzeBatch> Build(std::vector<rd_kafka_message_t*>& messages);
   bool AllAtEnd() const { return !assigned_.empty() && at_end_.size() == assigned_.size(); }
+  // Every assigned partition read up to the high watermark its last fetch
+  // returned. librdkafka reports EOF only after one more fetch, which the
+  // broker holds for fetch.wait.max.ms: --until-idle would wait that out.
+  bool ReachedHighWatermarks() const;
 
   KafkaSourceOptions options_;
   OffsetStore* offsets_ = nullptr;
