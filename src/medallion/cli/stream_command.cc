@@ -34,6 +34,7 @@ struct StreamFlags {
   bool until_idle = false;
   int64_t status_ms = 2000;
   int64_t max_versions_per_batch = 20;
+  int64_t daily_ms = 2000;
 };
 
 std::string StatusLine(const transform::StreamStats& s) {
@@ -53,6 +54,7 @@ Status RunStream(StreamFlags flags, const Config& config) {
   options.watermark_us = static_cast<int64_t>(flags.watermark_minutes * 60e6);
   options.status_interval_ms = flags.status_ms;
   options.max_versions_per_batch = flags.max_versions_per_batch;
+  options.daily_interval_ms = flags.daily_ms;
   MEDALLION_ASSIGN_OR_RETURN(auto runner, transform::StreamRunner::Open(options));
 
   std::signal(SIGINT, OnStreamStopSignal);
@@ -121,6 +123,11 @@ void AddStreamCommands(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--max-versions-per-batch", flags->max_versions_per_batch, "Bronze commits per Silver batch")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--daily-ms", flags->daily_ms,
+                  "How often the daily Gold tables (all but revenue_city_hourly, which every trigger updates) "
+                  "are recomputed")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->callback([&ctx, flags] {
     ctx.run = [flags, &ctx] {
       Status st = RunStream(*flags, ctx.config);
