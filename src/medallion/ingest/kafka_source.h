@@ -114,6 +114,7 @@ class KafkaSource {
   void Assign(rd_kafka_topic_partition_list_t* parts);
   void Revoke(rd_kafka_topic_partition_list_t* parts);
   void NoteError(Status st);
+  void LearnPartitionLeaders();
   Result<BronzeBatch> Build(std::vector<rd_kafka_message_t*>& messages);
   bool AllAtEnd() const { return !assigned_.empty() && at_end_.size() == assigned_.size(); }
   // Every assigned partition read up to the high watermark its last fetch
