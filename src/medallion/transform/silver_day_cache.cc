@@ -15,6 +15,7 @@
 #include "medallion/transform/gold_job.h"
 #include "medallion/transform/silver_schema.h"
 #include "medallion/transform/stream_gold.h"
+#include "medallion/transform/stream_tail.h"
 
 namespace medallion::transform {
 
@@ -59,12 +60,11 @@ Status SilverDayCache::CatchUp(delta::Table& silver, const delta::Snapshot& snap
   for (int64_t v = version_ + 1; version_ >= 0 && v <= target && !days_.empty(); ++v) {
     auto actions = delta::ReadCommit(silver.store(), v);
     if (!actions.ok()) return actions.status().WithContext(fmt::format("{} version {}", silver.uri(), v));
+    if (RewritesRows(*actions)) {
+      days_.clear();
+      break;
+    }
     for (const auto& action : *actions) {
-      const auto* remove = std::get_if<delta::RemoveFile>(&action);
-      if (std::holds_alternative<delta::Metadata>(action) || (remove != nullptr && remove->data_change)) {
-        days_.clear();
-        break;
-      }
       const auto* add = std::get_if<delta::AddFile>(&action);
       if (add == nullptr || !add->data_change) continue;
       auto date = add->partition_values.find(kSilverPartitionColumn);

@@ -8,7 +8,6 @@
 #include <functional>
 #include <iterator>
 #include <limits>
-#include <variant>
 
 #include "medallion/common/arrow_compute.h"
 #include "medallion/common/arrow_status.h"
@@ -64,20 +63,6 @@ Status RunSteps(const std::vector<Step>& steps, const std::shared_ptr<arrow::Tab
   return Status::OK();
 }
 
-// True when Silver versions (from, to] only appended rows: then Gold
-// aggregates can grow by the new rows alone.
-Result<bool> OnlyAppendsSince(delta::Table& silver, int64_t from_exclusive, int64_t to_inclusive) {
-  for (int64_t v = from_exclusive + 1; v <= to_inclusive; ++v) {
-    auto actions = delta::ReadCommit(silver.store(), v);
-    if (!actions.ok()) return actions.status().WithContext(fmt::format("{} version {}", silver.uri(), v));
-    for (const auto& action : *actions) {
-      const auto* remove = std::get_if<delta::RemoveFile>(&action);
-      if (std::holds_alternative<delta::Metadata>(action) || (remove != nullptr && remove->data_change)) return false;
-    }
-  }
-  return true;
-}
-
 // Sums the additive measures of revenue_city_hourly rows (its current rows
 // and the aggregate of new Silver rows) by the table's keys.
 Result<std::shared_ptr<arrow::Table>> SumCityHours(const std::shared_ptr<arrow::Table>& rows) {
@@ -110,7 +95,7 @@ Result<bool> AddToRevenueCityHourly(delta::Table& silver, const delta::Snapshot&
   const std::optional<int64_t> consumed = gold->snapshot()->TxnVersion(GoldAppId(kTable));
   if (!consumed) return false;
   if (*consumed >= target) return true;
-  MEDALLION_ASSIGN_OR_RETURN(bool appends, OnlyAppendsSince(silver, *consumed, target));
+  MEDALLION_ASSIGN_OR_RETURN(bool appends, OnlyAppendedSince(silver, *consumed, target));
   if (!appends) return false;
   MEDALLION_ASSIGN_OR_RETURN(auto added, ReadAddedRows(silver, snapshot, *consumed, target, "_silver_version"));
   std::shared_ptr<arrow::Table> rows = added;

@@ -3,6 +3,8 @@
 #include <arrow/api.h>
 #include <fmt/format.h>
 
+#include <variant>
+
 #include "medallion/common/arrow_status.h"
 #include "medallion/delta/log_replay.h"
 #include "medallion/transform/gold_job.h"
@@ -69,6 +71,23 @@ Result<std::set<int32_t>> AddedDatePartitions(delta::Table& table, int64_t from_
                       &dates);
   }));
   return dates;
+}
+
+bool RewritesRows(const std::vector<delta::Action>& commit) {
+  for (const auto& action : commit) {
+    const auto* remove = std::get_if<delta::RemoveFile>(&action);
+    if (std::holds_alternative<delta::Metadata>(action) || (remove != nullptr && remove->data_change)) return true;
+  }
+  return false;
+}
+
+Result<bool> OnlyAppendedSince(delta::Table& table, int64_t from_exclusive, int64_t to_inclusive) {
+  for (int64_t v = from_exclusive + 1; v <= to_inclusive; ++v) {
+    auto actions = delta::ReadCommit(table.store(), v);
+    if (!actions.ok()) return actions.status().WithContext(fmt::format("{} version {}", table.uri(), v));
+    if (RewritesRows(*actions)) return false;
+  }
+  return true;
 }
 
 Result<std::set<int32_t>> LiveDatePartitions(const delta::Snapshot& snapshot, const std::string& column) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "medallion/common/result.h"
 #include "medallion/delta/table.h"
@@ -28,6 +29,14 @@ Result<std::shared_ptr<arrow::Table>> ReadAddedRows(delta::Table& table, const d
 // must recompute. No data file is read.
 Result<std::set<int32_t>> AddedDatePartitions(delta::Table& table, int64_t from_exclusive, int64_t to_inclusive,
                                               const std::string& column);
+
+// True when a commit changed rows already in the table (a data-changing
+// remove, or new metadata) instead of only adding rows: whatever a consumer
+// kept from earlier versions is void then.
+bool RewritesRows(const std::vector<delta::Action>& commit);
+
+// True when versions (from, to] only added rows (see RewritesRows).
+Result<bool> OnlyAppendedSince(delta::Table& table, int64_t from_exclusive, int64_t to_inclusive);
 
 // Every value of the date partition column over the snapshot's live files.
 Result<std::set<int32_t>> LiveDatePartitions(const delta::Snapshot& snapshot, const std::string& column);
