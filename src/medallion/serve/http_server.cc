@@ -47,6 +47,59 @@ bool IsHttpParseError(const beast::error_code& ec) {
 
 class Session;
 
+// A connection's read/write deadline, kept lazily: moving it is a store, not
+// a timer syscall. beast::tcp_stream re-arms an asio timer for every read and
+// write, and each re-arm that changes the earliest expiry costs a
+// timerfd_settime (two per request, a tenth of the predict route's CPU).
+// Here the one timer wakes at the oldest deadline it was given; if the
+// deadline moved on meanwhile it sleeps again until then, otherwise it
+// cancels the socket's pending operations and remembers why.
+class LazyDeadline {
+ public:
+  explicit LazyDeadline(const net::any_io_executor& executor) : timer_(executor) {}
+
+  // Holds `owner` alive while the timer waits (until Cancel or expiry).
+  void Set(std::chrono::milliseconds from_now, tcp::socket& socket, std::shared_ptr<void> owner) {
+    deadline_ = Clock::now() + from_now;
+    expired_ = false;
+    if (waiting_ && armed_at_ <= deadline_) return;  // it will wake in time and wait on
+    Wait(socket, std::move(owner));
+  }
+
+  void Cancel() {
+    cancelled_ = true;
+    timer_.cancel();
+  }
+
+  // Whether the last operation ended because its deadline passed.
+  bool expired() const { return expired_; }
+
+ private:
+  void Wait(tcp::socket& socket, std::shared_ptr<void> owner) {
+    waiting_ = true;
+    armed_at_ = deadline_;
+    const uint64_t generation = ++generation_;
+    timer_.expires_at(deadline_);  // aborts an earlier wait, which then sees a newer generation
+    timer_.async_wait([this, &socket, owner = std::move(owner), generation](beast::error_code ec) mutable {
+      if (generation != generation_) return;
+      waiting_ = false;
+      if (ec || cancelled_) return;
+      if (Clock::now() < deadline_) return Wait(socket, std::move(owner));
+      expired_ = true;
+      beast::error_code ignored;
+      socket.cancel(ignored);
+    });
+  }
+
+  net::steady_timer timer_;
+  Clock::time_point deadline_{};
+  Clock::time_point armed_at_{};
+  uint64_t generation_ = 0;
+  bool waiting_ = false;
+  bool cancelled_ = false;
+  bool expired_ = false;
+};
+
 // State every connection shares with the server.
 struct ServerState {
   ServerOptions options;
@@ -65,7 +118,7 @@ struct ServerState {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, ServerState& state, uint64_t id)
-      : stream_(std::move(socket)), state_(state), id_(id) {
+      : socket_(std::move(socket)), deadline_(socket_.get_executor()), state_(state), id_(id) {
     state_.open_connections->Inc();
   }
   ~Session() {
@@ -75,12 +128,12 @@ class Session : public std::enable_shared_from_this<Session> {
     if (state_.sessions.empty()) state_.all_closed.notify_all();
   }
 
-  void Start() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::ReadRequest, shared_from_this())); }
+  void Start() { net::dispatch(socket_.get_executor(), beast::bind_front_handler(&Session::ReadRequest, shared_from_this())); }
 
   // From Stop(): close now if waiting for a request, otherwise after the
   // response being prepared (OnWrite sees `stopping`).
   void RequestShutdown() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] {
+    net::post(socket_.get_executor(), [self = shared_from_this()] {
       if (self->reading_ && (!self->parser_ || !self->parser_->got_some())) self->Close();
     });
   }
@@ -91,19 +144,20 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(state_.options.header_limit));
     parser_->body_limit(state_.options.body_limit);
-    stream_.expires_after(state_.options.read_timeout);
+    deadline_.Set(state_.options.read_timeout, socket_, shared_from_this());
     reading_ = true;
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+    http::async_read(socket_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
 
   void OnRead(beast::error_code ec, size_t) {
     reading_ = false;
     const auto start = Clock::now();
-    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted || closed_) return Close();
-    if (ec == beast::error::timeout) {
+    if (ec == http::error::end_of_stream || closed_) return Close();
+    if (ec == net::error::operation_aborted && deadline_.expired()) {
       if (parser_->got_some()) return SendError(start, 408, "request_timeout", "request not received in time");
       return Close();
     }
+    if (ec == net::error::operation_aborted) return Close();
     if (ec == http::error::body_limit) {
       return SendError(start, 413, "body_too_large",
                        "request body exceeds " + std::to_string(state_.options.body_limit) + " bytes");
@@ -167,8 +221,8 @@ class Session : public std::enable_shared_from_this<Session> {
       spdlog::debug("http {} {} -> {}", MethodName(method), route, response.status);
     }
 
-    stream_.expires_after(state_.options.write_timeout);
-    http::async_write(stream_, *res,
+    deadline_.Set(state_.options.write_timeout, socket_, shared_from_this());
+    http::async_write(socket_, *res,
                       [self = shared_from_this(), res, keep_alive](beast::error_code ec, size_t) {
                         self->OnWrite(ec, keep_alive);
                       });
@@ -206,13 +260,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Linger() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.expires_after(kLingerTime);
+    socket_.shutdown(tcp::socket::shutdown_send, ec);
+    deadline_.Set(kLingerTime, socket_, shared_from_this());
     Drain();
   }
 
   void Drain() {
-    stream_.async_read_some(net::buffer(drain_buffer_), [self = shared_from_this()](beast::error_code ec, size_t n) {
+    socket_.async_read_some(net::buffer(drain_buffer_), [self = shared_from_this()](beast::error_code ec, size_t n) {
       self->drained_ += n;
       if (ec || self->drained_ > kLingerMaxBytes) return self->Close();
       self->Drain();
@@ -223,11 +277,13 @@ class Session : public std::enable_shared_from_this<Session> {
     if (closed_) return;
     closed_ = true;
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.socket().close(ec);
+    deadline_.Cancel();
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
   }
 
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
+  LazyDeadline deadline_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   ServerState& state_;

@@ -1,7 +1,7 @@
-// The HTTP/1.1 server: Boost.Beast on one asio io_context run by N threads,
-// one strand per connection, keep-alive, limits on header and body size,
-// read/write timeouts, and a graceful stop (idle connections close at once,
-// busy ones after their response, within a grace period).
+// The HTTP/1.1 server: Boost.Beast on N threads, each running its own asio
+// io_context; a connection stays on one thread. Keep-alive, limits on header
+// and body size, read/write timeouts, and a graceful stop (idle connections
+// close at once, busy ones after their response, within a grace period).
 #pragma once
 
 #include <chrono>

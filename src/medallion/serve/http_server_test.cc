@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <thread>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -273,6 +274,41 @@ TEST_F(HttpServerTest, StopClosesIdleKeepAliveConnections) {
   EXPECT_EQ(client.Get("/health").result_int(), 200);
   server_->Stop();  // must not wait for the idle connection's read timeout
   EXPECT_TRUE(client.ServerClosed());
+}
+
+TEST(HttpServer, ReadTimeoutAnswers408MidRequestClosesIdleAndMovesWithEachRequest) {
+  MetricsRegistry metrics;
+  ApiOptions api;
+  api.metrics = &metrics;
+  auto router = BuildApiRouter(std::move(api));
+  ASSERT_TRUE(router.ok()) << router.status();
+  ServerOptions options;
+  options.port = 0;
+  options.threads = 1;
+  options.read_timeout = std::chrono::milliseconds(300);
+  options.metrics = &metrics;
+  HttpServer server(options, *router);
+  ASSERT_TRUE(server.Start().ok());
+
+  // Requests 150 ms apart outlive the first deadline: each one moves it.
+  Client steady(server.port());
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(steady.Get("/health").result_int(), 200) << "request " << i;
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  }
+
+  Client stalled(server.port());
+  net::write(stalled.stream().socket(), net::buffer(std::string_view("GET /health HTTP/1.1\r\nHost: x\r\n")));
+  const auto sent = std::chrono::steady_clock::now();
+  ClientResponse timed_out = stalled.Read();
+  EXPECT_EQ(timed_out.result_int(), 408);
+  EXPECT_EQ(Json(timed_out)["error"]["code"], "request_timeout");
+  EXPECT_GE(std::chrono::steady_clock::now() - sent, std::chrono::milliseconds(250));
+  EXPECT_TRUE(stalled.ServerClosed());  // after its linger (2 s), not the 30 s write timeout before it
+
+  Client idle(server.port());
+  EXPECT_TRUE(idle.ServerClosed());
+  server.Stop();
 }
 
 TEST(HttpServer, BindFailureNamesTheAddress) {

@@ -72,11 +72,38 @@ TEST_F(PredictRouteTest, BadBodiesNameTheField) {
            {R"({"rows": [{"price": "cheap"}]})", 400, "rows[0].price"},
            {R"({"rows": [{"price": 1, "pirce": 2}]})", 400, "rows[0].pirce"},
            {R"({"rows": [{"price": 1e300}]})", 400, "rows[0].price"},
+           {R"({"rows": [{"price": 1e400}]})", 400, "body"},  // nlohmann: beyond double, a parse error
+           {R"({"rows": [{"price": 01}]})", 400, "body"},
+           {R"({"rows": [{"price": -}]})", 400, "body"},
+           {R"({"rows": [{"price": 1}])", 400, "body"},
+           {R"({"rows": [{"price": 1})", 400, "body"},
+           {R"({"rows": [{"price": 1}]} trailing)", 400, "body"},
+           {R"({"rows": [{"price": [1]}]})", 400, "rows[0].price"},
+           {R"({"rows": [{"price": true}]})", 400, "rows[0].price"},
+           {R"({"rows": [{"price": nul}]})", 400, "body"},
+           {"{\"rows\": [{\"price\": 1, \"\xff\": 2}]}", 400, "body"},
+           {R"("rows")", 400, "body"},
+           {"", 400, "body"},
        }) {
     Response r = router_.Dispatch(Post(c.body)).response;
     EXPECT_EQ(r.status, c.status) << c.body;
     EXPECT_EQ(Error(r)["field"], c.field) << c.body;
   }
+}
+
+TEST_F(PredictRouteTest, EscapedNamesNullsAndBigIntegersAreRead) {
+  slot_->Set(std::make_shared<ProductPredictor>());
+  FeatureMatrix matrix;
+  auto error = ParsePredictBody(R"( {"rows": [{"pri\u0063e": 2.5, "quantity": null},
+                                             {"quantity": 100000000000000000000000, "price": -0}]} )",
+                                slot_->Get().get(), matrix);
+  ASSERT_FALSE(error) << error->message;
+  ASSERT_EQ(matrix.num_rows, 2u);
+  const auto price = *slot_->Get()->ColumnOf("price"), quantity = *slot_->Get()->ColumnOf("quantity");
+  EXPECT_EQ(matrix.values[price], 2.5f);
+  EXPECT_TRUE(std::isnan(matrix.values[quantity]));
+  EXPECT_EQ(matrix.values[matrix.num_cols + quantity], 1e23f);
+  EXPECT_EQ(matrix.values[matrix.num_cols + price], 0.0f);
 }
 
 TEST_F(PredictRouteTest, MoreThan1000RowsIs400NamingRows) {
