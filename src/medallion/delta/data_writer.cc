@@ -74,6 +74,7 @@ Result<AddFile> WriteOneFile(storage::ObjectStore& store, const std::shared_ptr<
   parquet::WriterProperties::Builder builder;
   builder.compression(codec)->max_row_group_length(options.max_row_group_rows)->created_by("medallion 0.1.0");
   for (const auto& column : plain_columns) builder.disable_dictionary(column);
+  for (const auto& column : options.without_statistics) builder.disable_statistics(column);
   auto props = builder.build();
   auto arrow_props = parquet::ArrowWriterProperties::Builder().coerce_timestamps(arrow::TimeUnit::MICRO)->build();
   MEDALLION_ASSIGN_OR_RETURN_ARROW(

@@ -28,6 +28,10 @@ struct DataWriterOptions {
   // the caller knows its data (Bronze: every Kafka value is distinct);
   // unset, it is chosen from a sample of each write.
   std::optional<DictionaryChoice> dictionaries;
+  // Columns written without Parquet statistics: min/max that no reader can
+  // skip on (a Kafka value, an opaque blob) cost a comparison per value.
+  // Their Delta nullCount still comes from the data.
+  std::vector<std::string> without_statistics;
 };
 
 // Casts `data` to the table schema: columns matched by name (order may

@@ -59,11 +59,13 @@ DeltaBronzeSink::DeltaBronzeSink(std::shared_ptr<delta::Table> bronze, std::shar
 Status DeltaBronzeSink::Write(const BronzeBatch& batch) {
   if (batch.empty()) return Status::OK();
   delta::WriteOptions options;
-  // Kafka values are distinct record by record: a dictionary could never
-  // pay for itself, so they go plain without sampling every batch (which
-  // cost as much as encoding them). Other columns keep the writer's
-  // default, a dictionary per file.
-  options.data.dictionaries = delta::DictionaryChoice{.plain = {"value"}, .shared_dictionary = {}};
+  // Kafka values and offsets are distinct record by record (producer
+  // timestamps nearly so): a dictionary could never pay for itself, so they
+  // go plain without sampling every batch (which cost as much as encoding
+  // them). Other columns keep the writer's default, a dictionary per file.
+  options.data.dictionaries =
+      delta::DictionaryChoice{.plain = {"value", "offset", "kafka_timestamp"}, .shared_dictionary = {}};
+  options.data.without_statistics = {"value"};
   for (const auto& r : batch.partitions) {
     const std::string app_id = KafkaAppId(group_, topic_, r.partition);
     options.txns.push_back(delta::Txn{app_id, r.last_offset, std::nullopt});
