@@ -73,6 +73,10 @@ int RunIngestCommand(IngestFlags flags, const GlobalOptions& globals) {
   so.max_batch_bytes = flags.max_batch_mib << 20;
   so.max_batch_wait = std::chrono::milliseconds(flags.max_batch_ms);
   so.return_at_end = flags.until_idle;
+  // On a short machine, reading a backlog: converting and committing first,
+  // prefetching second (bench/ingest: 0.72 -> 0.67 s per million records on
+  // 2 cores; no effect while a core is free).
+  so.fetch_thread_nice = 10;
   auto source = ingest::KafkaSource::Open(so, &offsets);
   if (!source.ok()) return ReportError(source.status());
 

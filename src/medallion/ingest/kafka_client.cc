@@ -1,5 +1,10 @@
 #include "medallion/ingest/kafka_client.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdint>
+
 namespace medallion::ingest {
 
 void KafkaHandleDeleter::operator()(rd_kafka_t* rk) const {
@@ -45,6 +50,27 @@ Status KafkaError(rd_kafka_resp_err_t err, const std::string& what) {
     default:
       return Status::IOError(msg);
   }
+}
+
+namespace {
+
+rd_kafka_resp_err_t NiceBrokerThread(rd_kafka_t*, rd_kafka_thread_type_t type, const char*, void* opaque) {
+  if (type == RD_KAFKA_THREAD_BROKER) {
+    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), static_cast<int>(reinterpret_cast<intptr_t>(opaque)));
+  }
+  return RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+rd_kafka_resp_err_t AddNiceBrokerThreads(rd_kafka_t* rk, const rd_kafka_conf_t*, void* opaque, char*, size_t) {
+  return rd_kafka_interceptor_add_on_thread_start(rk, "medallion-nice", &NiceBrokerThread, opaque);
+}
+
+}  // namespace
+
+void LowerBrokerThreadPriority(rd_kafka_conf_t* conf, int nice) {
+  // The value travels in the opaque pointer itself: nothing to keep alive.
+  (void)rd_kafka_conf_interceptor_add_on_new(conf, "medallion-nice", &AddNiceBrokerThreads,
+                                             reinterpret_cast<void*>(static_cast<intptr_t>(nice)));
 }
 
 }  // namespace medallion::ingest

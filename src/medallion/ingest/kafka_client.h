@@ -35,6 +35,11 @@ Result<KafkaConf> MakeKafkaConf(const KafkaConfig& entries);
 // Creates a producer or consumer handle; takes ownership of `conf`.
 Result<KafkaHandle> NewKafkaHandle(rd_kafka_type_t type, KafkaConf conf);
 
+// Runs librdkafka's broker (fetch) threads of clients made from `conf` at
+// this nice value (higher: lower priority). Best effort: a refused
+// setpriority leaves them as they were.
+void LowerBrokerThreadPriority(rd_kafka_conf_t* conf, int nice);
+
 // "what: Local: Broker transport failure (_TRANSPORT)".
 Status KafkaError(rd_kafka_resp_err_t err, const std::string& what);
 

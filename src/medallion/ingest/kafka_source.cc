@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 
 #include "medallion/ingest/calendar.h"
 
@@ -15,6 +16,7 @@ constexpr int kWatermarkTimeoutMs = 5000;
 // While records flow, the batch deadline is looked at only every this many
 // polls: reading the clock per record was a measurable share of ingest CPU.
 constexpr int kPollsPerDeadlineCheck = 64;
+constexpr size_t kQueueChunk = 256;
 
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -89,10 +91,13 @@ Result<std::unique_ptr<KafkaSource>> KafkaSource::Open(KafkaSourceOptions option
   };
   for (const auto& [k, v] : s->options_.extra) config[k] = v;
   MEDALLION_ASSIGN_OR_RETURN(auto conf, MakeKafkaConf(config));
+  if (s->options_.fetch_thread_nice != 0) LowerBrokerThreadPriority(conf.get(), s->options_.fetch_thread_nice);
   rd_kafka_conf_set_rebalance_cb(conf.get(), &KafkaSource::OnRebalance);
   rd_kafka_conf_set_opaque(conf.get(), s.get());
   MEDALLION_ASSIGN_OR_RETURN(s->rk_, NewKafkaHandle(RD_KAFKA_CONSUMER, std::move(conf)));
   rd_kafka_poll_set_consumer(s->rk_.get());
+  s->queue_.reset(rd_kafka_queue_get_consumer(s->rk_.get()));
+  if (!s->queue_) return Status::Internal("librdkafka has no consumer queue for '" + s->options_.topic + "'");
   s->LearnPartitionLeaders();
   TopicPartitionList topics(rd_kafka_topic_partition_list_new(1));
   rd_kafka_topic_partition_list_add(topics.get(), s->options_.topic.c_str(), RD_KAFKA_PARTITION_UA);
@@ -120,6 +125,10 @@ void KafkaSource::LearnPartitionLeaders() {
 KafkaSource::~KafkaSource() {
   for (auto* m : pending_) rd_kafka_message_destroy(m);
   pending_.clear();
+  for (size_t i = queued_next_; i < queued_.size(); ++i) {
+    if (queued_[i]) rd_kafka_message_destroy(queued_[i]);
+  }
+  queued_.clear();
   if (rk_ && !closed_) (void)Close();
 }
 
@@ -207,6 +216,12 @@ void KafkaSource::Revoke(rd_kafka_topic_partition_list_t* parts) {
     ++dropped;
     return true;
   });
+  for (size_t i = queued_next_; i < queued_.size(); ++i) {
+    if (!queued_[i] || !revoked(queued_[i])) continue;
+    rd_kafka_message_destroy(queued_[i]);
+    queued_[i] = nullptr;  // skipped by NextQueued
+    ++dropped;
+  }
   counters_.dropped_on_revoke.fetch_add(dropped);
   assigned_.clear();
   next_expected_.clear();
@@ -235,7 +250,7 @@ Result<BronzeBatch> KafkaSource::PollBatch() {
     // Take what is queued without waiting; wait (up to the deadline) only
     // when nothing is, unless every partition is at its end and asked to
     // return there.
-    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), 0);
+    rd_kafka_message_t* m = NextQueued();
     const auto at_end = [&] { return options_.return_at_end && (AllAtEnd() || ReachedHighWatermarks()); };
     if (!m && pending_error_.ok() && !at_end()) {
       const int64_t left = time_left();
@@ -281,6 +296,24 @@ Result<BronzeBatch> KafkaSource::PollBatch() {
   return Build(pending_);
 }
 
+rd_kafka_message_t* KafkaSource::NextQueued() {
+  while (true) {
+    while (queued_next_ < queued_.size()) {
+      if (rd_kafka_message_t* m = queued_[queued_next_++]) return m;
+    }
+    // Serves rebalance callbacks too, as rd_kafka_consumer_poll does, and
+    // Revoke looks at queued_ from inside them: it must hold nothing then.
+    // Records of a revoked assignment are not returned (librdkafka drops
+    // outdated ones).
+    queued_.clear();
+    queued_next_ = 0;
+    std::array<rd_kafka_message_t*, kQueueChunk> taken;
+    const ssize_t n = rd_kafka_consume_batch_queue(queue_.get(), 0, taken.data(), taken.size());
+    if (n <= 0) return nullptr;
+    queued_.assign(taken.begin(), taken.begin() + n);
+  }
+}
+
 Result<BronzeBatch> KafkaSource::Build(std::vector<rd_kafka_message_t*>& messages) {
   BronzeBatchBuilder bronze;
   DeadLetterBuilder dead;
@@ -294,21 +327,29 @@ Result<BronzeBatch> KafkaSource::Build(std::vector<rd_kafka_message_t*>& message
   }
   Status st = bronze.Reserve(rows, rows * static_cast<int64_t>(options_.topic.size()), key_bytes, value_bytes);
   int64_t bytes = 0;
+  int32_t run_partition = -1;
+  PartitionRange* run_range = nullptr;
+  int64_t* run_expected = nullptr;
   for (const rd_kafka_message_t* m : messages) {
     if (!st.ok()) break;
     RecordView v = ViewOf(m, options_.topic);
     bytes += SizeOf(m);
     for (const auto& [k, hv] : v.headers) bytes += static_cast<int64_t>(k.size() + (hv ? hv->size() : 0));
-    auto [it, fresh] = ranges.try_emplace(m->partition, PartitionRange{m->partition, m->offset, m->offset, 0});
-    it->second.last_offset = m->offset;
-    ++it->second.records;
-    auto expected = next_expected_.find(m->partition);
-    if (expected != next_expected_.end() && m->offset != expected->second) {
+    // Records come in runs of one partition: look the maps up per run.
+    if (m->partition != run_partition) {
+      run_partition = m->partition;
+      run_range = &ranges.try_emplace(m->partition, PartitionRange{m->partition, m->offset, m->offset, 0}).first->second;
+      auto [expected, fresh] = next_expected_.try_emplace(m->partition, m->offset);
+      run_expected = &expected->second;
+    }
+    run_range->last_offset = m->offset;
+    ++run_range->records;
+    if (m->offset != *run_expected) {
       counters_.offset_gaps.fetch_add(1);
-      spdlog::warn("{}: expected offset {} next, got {}", Where(options_.topic, m->partition), expected->second,
+      spdlog::warn("{}: expected offset {} next, got {}", Where(options_.topic, m->partition), *run_expected,
                    m->offset);
     }
-    next_expected_[m->partition] = m->offset + 1;
+    *run_expected = m->offset + 1;
     if (m->len > options_.max_value_bytes) {
       st = dead.Append(v, fmt::format("value of {} bytes exceeds the ingest limit of {} bytes", m->len,
                                       options_.max_value_bytes));
