@@ -11,6 +11,11 @@ beginning with its own consumer group and its own output:
       availableNow, writing the same Bronze shape (topic, partition, offset,
       kafka_timestamp, key, value, headers map, ingest_time, ingest_date).
 
+(a) and (b) run --repeat times (default 3), alternating a, b, a, b, ...,
+each with a fresh group (and for (b) a fresh lake); the table holds each
+one's median run (by wall time) and every run's time is printed beside it:
+on a small VM one run of either moves by 10-20 % from scheduling alone.
+
 Wall time covers the whole process (start-up and group join included) for
 (a) and (b); for (c) it covers the streaming query only (Spark's JVM start
 is reported apart). Peak RSS: (a) and (b) from wait4 via /usr/bin/time;
@@ -22,7 +27,7 @@ its own CPU split (polling thread with start-up, writer thread, librdkafka
 and the rest), read from its last log line: it shows which side a change
 moved, and costs two clock reads per batch.
 
-    python bench/ingest.py [--events 1000000] [--build build] [--no-spark]
+    python bench/ingest.py [--events 1000000] [--repeat 3] [--build build] [--no-spark]
     [--results bench/RESULTS.md]   # appends a dated section there
 """
 from __future__ import annotations
@@ -55,6 +60,11 @@ def timed(args: list[str], **kw) -> tuple[float, float, int, str, str]:
     line = [l for l in out.stderr.splitlines() if l.startswith("__time__")][-1]
     _, wall, user, system, rss_kb = line.split()
     return float(wall), float(user) + float(system), int(rss_kb) // 1024, out.stdout, out.stderr
+
+
+def median_run(runs: list[tuple]) -> tuple:
+    """The run with the median wall time (the lower middle one of an even count)."""
+    return sorted(runs, key=lambda r: r[0])[(len(runs) - 1) // 2]
 
 
 def cpu_split(log: str) -> str:
@@ -145,6 +155,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--build", default=os.environ.get("MEDALLION_BUILD_DIR", "build"))
+    ap.add_argument("--repeat", type=int, default=3, help="runs of (a) and (b) each; the median one is reported")
     ap.add_argument("--no-spark", action="store_true", help="skip anchor (c)")
     ap.add_argument("--results", help="append the figures to this Markdown file (e.g. bench/RESULTS.md)")
     args = ap.parse_args()
@@ -169,21 +180,35 @@ def main() -> None:
         print(f"produced {args.events} orders to {bootstrap} in {time.monotonic() - t0:.1f}s")
 
         # The first consumer group on a fresh broker makes it create
-        # __consumer_offsets (50 partitions, ~1 s): an untimed read first, so
-        # neither timed run pays that one-time cost.
-        subprocess.run([str(reader), bootstrap, "orders", "bench-warm-up"], check=True, capture_output=True)
+        # __consumer_offsets (50 partitions, ~1 s), and the broker's JVM
+        # serves its first fetches slower until its JIT has warmed up ((a)
+        # 0.75 s on a fresh broker, 0.58 s after a few reads): untimed reads
+        # first, so neither timed run pays those one-time costs.
+        for i in range(3):
+            subprocess.run([str(reader), bootstrap, "orders", f"bench-warm-up-{i}"], check=True, capture_output=True)
+        # The broker's freshly written log is still being flushed to disk;
+        # (b) syncs each Delta commit, and a sync queued behind that flush
+        # measured the disk, not the ingest (first runs 0.85-0.9 s instead
+        # of 0.7). Flush it before timing anything.
+        os.sync()
         load_before = os.getloadavg()
-        wall_a, cpu_a, rss_a, out, _ = timed([str(reader), bootstrap, "orders", "bench-read"])
-        a = json.loads(out)
-        if a["records"] != args.events:
-            sys.exit(f"bare consumer read {a['records']} records, expected {args.events}")
-        wall_b, cpu_b, rss_b, _, log_b = timed([str(medallion), "--log-format", "json", "ingest", "--topic", "orders",
-                                  "--bootstrap", bootstrap, "--group", "bench-medallion", "--lake", str(work / "lake"),
-                                  "--until-idle"])
-        d = json.loads(subprocess.run([str(medallion), "table", "describe", str(work / "lake" / "bronze" / "orders"),
-                                       "--format", "json"], check=True, capture_output=True, text=True).stdout)
-        if d["num_rows"] != args.events:
-            sys.exit(f"medallion ingest wrote {d['num_rows']} rows, expected {args.events}")
+        runs_a, runs_b = [], []
+        for i in range(args.repeat):
+            run_a = timed([str(reader), bootstrap, "orders", f"bench-read-{i}"])
+            a = json.loads(run_a[3])
+            if a["records"] != args.events:
+                sys.exit(f"bare consumer read {a['records']} records, expected {args.events}")
+            runs_a.append(run_a)
+            lake = work / f"lake-{i}"
+            run_b = timed([str(medallion), "--log-format", "json", "ingest", "--topic", "orders", "--bootstrap",
+                           bootstrap, "--group", f"bench-medallion-{i}", "--lake", str(lake), "--until-idle"])
+            d = json.loads(subprocess.run([str(medallion), "table", "describe", str(lake / "bronze" / "orders"),
+                                           "--format", "json"], check=True, capture_output=True, text=True).stdout)
+            if d["num_rows"] != args.events:
+                sys.exit(f"medallion ingest wrote {d['num_rows']} rows, expected {args.events}")
+            runs_b.append(run_b)
+        wall_a, cpu_a, rss_a, _, _ = median_run(runs_a)
+        wall_b, cpu_b, rss_b, _, log_b = median_run(runs_b)
         c = None if args.no_spark else spark_ingest(bootstrap, work / "spark", args.events)
         load_after = os.getloadavg()
     finally:
@@ -200,7 +225,9 @@ def main() -> None:
     lines += [f"| {name} | {s:.1f} | {r:,.0f} | {cpu:.2f} | {args.events / cpu:,.0f} | {m} |"
               for name, s, r, cpu, m in rows]
     lines.append("")
-    lines.append(f"- b/a = {rate_b / rate_a:.2f} wall, {cpu_a / cpu_b:.2f} per CPU second (target >= 0.8)")
+    lines.append(f"- b/a = {rate_b / rate_a:.2f} wall, {cpu_a / cpu_b:.2f} per CPU second (target >= 0.8); "
+                 f"medians of {args.repeat} runs each, (a) {' '.join(f'{r[0]:.2f}' for r in runs_a)} s, "
+                 f"(b) {' '.join(f'{r[0]:.2f}' for r in runs_b)} s")
     lines.append(f"- (b) {cpu_split(log_b)}")
     if c:
         lines.append(f"- b/c = {rate_b / (args.events / c['seconds']):.1f} wall, {c['cpu'] / cpu_b:.1f} per CPU second "
