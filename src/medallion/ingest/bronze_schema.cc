@@ -47,25 +47,6 @@ struct Coordinates {
     return key.Finish(&cols[4]);
   }
 
-  // Append for rows whose room Reserve made (the Bronze batch): no
-  // capacity check or Status per value, a measurable share of ingest CPU.
-  arrow::Status AppendReserved(const RecordView& r) {
-    topic.UnsafeAppend(r.topic.data(), static_cast<int32_t>(r.topic.size()));
-    partition.UnsafeAppend(r.partition);
-    offset.UnsafeAppend(r.offset);
-    if (r.timestamp_ms) {
-      kafka_timestamp.UnsafeAppend(*r.timestamp_ms * 1000);
-    } else {
-      kafka_timestamp.UnsafeAppendNull();
-    }
-    if (r.key) {
-      key.UnsafeAppend(reinterpret_cast<const uint8_t*>(r.key), static_cast<int32_t>(r.key_len));
-    } else {
-      key.UnsafeAppendNull();
-    }
-    return AppendHeaders(r);
-  }
-
   arrow::Status Append(const RecordView& r) {
     ARROW_RETURN_NOT_OK(topic.Append(r.topic.data(), static_cast<int32_t>(r.topic.size())));
     ARROW_RETURN_NOT_OK(partition.Append(r.partition));
@@ -80,10 +61,6 @@ struct Coordinates {
     } else {
       ARROW_RETURN_NOT_OK(key.AppendNull());
     }
-    return AppendHeaders(r);
-  }
-
-  arrow::Status AppendHeaders(const RecordView& r) {
     ARROW_RETURN_NOT_OK(headers.Append());
     for (const auto& [name, value] : r.headers) {
       ARROW_RETURN_NOT_OK(header_keys->Append(name.data(), static_cast<int32_t>(name.size())));
@@ -159,27 +136,11 @@ Status BronzeBatchBuilder::Reserve(int64_t rows, int64_t topic_bytes, int64_t ke
   MEDALLION_RETURN_IF_ARROW_ERROR(c.headers.Reserve(rows));
   MEDALLION_RETURN_IF_ARROW_ERROR(b_->value.Reserve(rows));
   MEDALLION_RETURN_IF_ARROW_ERROR(b_->value.ReserveData(value_bytes));
-  reserved_rows_ = rows_ + rows;
   return Status::OK();
 }
 
 Status BronzeBatchBuilder::Append(const RecordView& r) {
-  auto& c = b_->coords;
-  const bool reserved = rows_ < reserved_rows_ &&
-                        c.topic.value_data_capacity() - c.topic.value_data_length() >= static_cast<int64_t>(r.topic.size()) &&
-                        c.key.value_data_capacity() - c.key.value_data_length() >= static_cast<int64_t>(r.key_len) &&
-                        b_->value.value_data_capacity() - b_->value.value_data_length() >= static_cast<int64_t>(r.value_len);
-  if (reserved) {
-    MEDALLION_RETURN_IF_ARROW_ERROR(c.AppendReserved(r));
-    if (r.value) {
-      b_->value.UnsafeAppend(reinterpret_cast<const uint8_t*>(r.value), static_cast<int32_t>(r.value_len));
-    } else {
-      b_->value.UnsafeAppendNull();
-    }
-    ++rows_;
-    return Status::OK();
-  }
-  MEDALLION_RETURN_IF_ARROW_ERROR(c.Append(r));
+  MEDALLION_RETURN_IF_ARROW_ERROR(b_->coords.Append(r));
   if (r.value) {
     MEDALLION_RETURN_IF_ARROW_ERROR(
         b_->value.Append(reinterpret_cast<const uint8_t*>(r.value), static_cast<int32_t>(r.value_len)));
@@ -203,7 +164,6 @@ Result<std::shared_ptr<arrow::RecordBatch>> BronzeBatchBuilder::Finish(int64_t i
   const int64_t n = rows_;
   b_ = std::make_unique<Builders>();
   rows_ = 0;
-  reserved_rows_ = 0;
   return arrow::RecordBatch::Make(BronzeSchema(), n, std::move(cols));
 }
 

@@ -66,7 +66,6 @@ class BronzeBatchBuilder {
   struct Builders;
   std::unique_ptr<Builders> b_;
   int64_t rows_ = 0;
-  int64_t reserved_rows_ = 0;  // rows_ may grow to this without a capacity check
 };
 
 class DeadLetterBuilder {

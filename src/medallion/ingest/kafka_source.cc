@@ -327,29 +327,21 @@ Result<BronzeBatch> KafkaSource::Build(std::vector<rd_kafka_message_t*>& message
   }
   Status st = bronze.Reserve(rows, rows * static_cast<int64_t>(options_.topic.size()), key_bytes, value_bytes);
   int64_t bytes = 0;
-  int32_t run_partition = -1;
-  PartitionRange* run_range = nullptr;
-  int64_t* run_expected = nullptr;
   for (const rd_kafka_message_t* m : messages) {
     if (!st.ok()) break;
     RecordView v = ViewOf(m, options_.topic);
     bytes += SizeOf(m);
     for (const auto& [k, hv] : v.headers) bytes += static_cast<int64_t>(k.size() + (hv ? hv->size() : 0));
-    // Records come in runs of one partition: look the maps up per run.
-    if (m->partition != run_partition) {
-      run_partition = m->partition;
-      run_range = &ranges.try_emplace(m->partition, PartitionRange{m->partition, m->offset, m->offset, 0}).first->second;
-      auto [expected, fresh] = next_expected_.try_emplace(m->partition, m->offset);
-      run_expected = &expected->second;
-    }
-    run_range->last_offset = m->offset;
-    ++run_range->records;
-    if (m->offset != *run_expected) {
+    auto [it, fresh] = ranges.try_emplace(m->partition, PartitionRange{m->partition, m->offset, m->offset, 0});
+    it->second.last_offset = m->offset;
+    ++it->second.records;
+    auto expected = next_expected_.find(m->partition);
+    if (expected != next_expected_.end() && m->offset != expected->second) {
       counters_.offset_gaps.fetch_add(1);
-      spdlog::warn("{}: expected offset {} next, got {}", Where(options_.topic, m->partition), *run_expected,
+      spdlog::warn("{}: expected offset {} next, got {}", Where(options_.topic, m->partition), expected->second,
                    m->offset);
     }
-    *run_expected = m->offset + 1;
+    next_expected_[m->partition] = m->offset + 1;
     if (m->len > options_.max_value_bytes) {
       st = dead.Append(v, fmt::format("value of {} bytes exceeds the ingest limit of {} bytes", m->len,
                                       options_.max_value_bytes));
