@@ -5,13 +5,14 @@ The metric definitions the SQL encodes are those of
 src/medallion/transform/gold_tables.h, rfm_scores.h and features_daily.h:
 an order is one `order_created` event (gross: cancellations never reduce
 orders, units or revenue; sales_daily counts them apart), units = sum of
-quantity, revenue = sum of total_amount over orders, growth is
+quantity, revenue = sum of total_amount_usd over orders (dollars: the orders
+are priced in euros and yen), growth is
 (now - earlier) / earlier and null without an earlier row or with zero
 earlier revenue, rates are null on a zero denominator.
 
-Unit prices are multiples of 0.25 so every sum of money is exact in binary
-whatever the summation order: ranks and quintiles ordered by revenue can then
-be compared exactly, not only to 1e-9.
+Dollar prices are multiples of 0.25 and the exchange rates powers of two, so
+every sum of money is exact in binary whatever the summation order: ranks and
+quintiles ordered by revenue can then be compared exactly, not only to 1e-9.
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ from deltalake import DeltaTable, write_deltalake
 
 START = dt.date(2026, 1, 1)
 DAYS = 40
-CITIES = [("Berlin", "DE"), ("Munich", "DE"), ("Paris", "FR"), ("Lyon", "FR"), ("Madrid", "ES"), ("Rome", "IT")]
+CITIES = [("Berlin", "DE"), ("Munich", "DE"), ("Paris", "FR"), ("Lyon", "FR"), ("Madrid", "ES"), ("Rome", "IT"),
+          ("Tokyo", "JP")]
+CURRENCY = {"DE": "EUR", "FR": "EUR", "ES": "EUR", "IT": "EUR", "JP": "JPY"}
+UNITS_PER_USD = {"EUR": 0.5, "JPY": 128.0}
 CATEGORIES = ["toys", "books", "garden", "kitchen", "sports"]
 EVENT_TYPES = ["product_viewed"] * 5 + ["add_to_cart"] * 2 + ["order_created"] * 3 + ["order_cancelled"]
 
@@ -38,7 +42,8 @@ def make_silver(rows: int = 4000, seed: int = 7) -> pa.Table:
     products = {p: CATEGORIES[p % len(CATEGORIES)] for p in range(1, 31)}
     cols: dict[str, list] = {k: [] for k in [
         "event_id", "event_type", "event_time", "customer_id", "product_id", "category", "city", "country",
-        "quantity", "unit_price", "currency", "promo", "store_id", "total_amount", "event_date"]}
+        "quantity", "unit_price", "currency", "promo", "store_id", "total_amount", "total_amount_usd",
+        "event_date"]}
     for i in range(rows):
         day = START + dt.timedelta(days=rng.randrange(DAYS))
         t = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc) + dt.timedelta(
@@ -46,7 +51,9 @@ def make_silver(rows: int = 4000, seed: int = 7) -> pa.Table:
         product = rng.randrange(1, 31)
         city, country = rng.choice(CITIES)
         quantity = rng.randint(1, 5)
-        price = rng.randint(4, 400) * 0.25
+        price_usd = rng.randint(4, 400) * 0.25
+        currency = CURRENCY[country]
+        price = price_usd * UNITS_PER_USD[currency]
         cols["event_id"].append(f"evt-{i:06d}")
         cols["event_type"].append(rng.choice(EVENT_TYPES))
         cols["event_time"].append(t)
@@ -57,17 +64,18 @@ def make_silver(rows: int = 4000, seed: int = 7) -> pa.Table:
         cols["country"].append(country)
         cols["quantity"].append(quantity)
         cols["unit_price"].append(price)
-        cols["currency"].append("EUR")
+        cols["currency"].append(currency)
         cols["promo"].append(rng.random() < 0.2)
         cols["store_id"].append(rng.randrange(1, 9))
         cols["total_amount"].append(quantity * price)
+        cols["total_amount_usd"].append(quantity * price_usd)
         cols["event_date"].append(t.date())
     schema = pa.schema([
         ("event_id", pa.string()), ("event_type", pa.string()), ("event_time", pa.timestamp("us", tz="UTC")),
         ("customer_id", pa.int64()), ("product_id", pa.int64()), ("category", pa.string()),
         ("city", pa.string()), ("country", pa.string()), ("quantity", pa.int32()), ("unit_price", pa.float64()),
         ("currency", pa.string()), ("promo", pa.bool_()), ("store_id", pa.int32()),
-        ("total_amount", pa.float64()), ("event_date", pa.date32())])
+        ("total_amount", pa.float64()), ("total_amount_usd", pa.float64()), ("event_date", pa.date32())])
     return pa.table(cols, schema=schema)
 
 
@@ -81,12 +89,12 @@ def expected_sql(lo: dt.date, hi: dt.date) -> dict[str, tuple[str, list[str]]]:
     sales = f"""
         SELECT event_date, product_id,
                sum(CASE WHEN event_type = 'order_created' THEN quantity ELSE 0 END)::BIGINT AS units,
-               sum(CASE WHEN event_type = 'order_created' THEN total_amount ELSE 0.0 END) AS revenue,
+               sum(CASE WHEN event_type = 'order_created' THEN total_amount_usd ELSE 0.0 END) AS revenue,
                count(*) FILTER (WHERE event_type = 'order_created') AS orders,
                count(*) FILTER (WHERE event_type = 'order_cancelled') AS cancellations
         FROM silver WHERE {rng} AND event_type IN ('order_created', 'order_cancelled')
         GROUP BY ALL"""
-    measures = "count(*) AS orders, sum(quantity)::BIGINT AS units, sum(total_amount) AS revenue"
+    measures = "count(*) AS orders, sum(quantity)::BIGINT AS units, sum(total_amount_usd) AS revenue"
     orders = "(SELECT * FROM silver WHERE event_type = 'order_created')"
     growth = "CASE WHEN {b} IS NULL OR {b} = 0 THEN NULL ELSE (a.revenue - {b}) / {b} END"
     rate = "CASE WHEN {d} = 0 THEN NULL ELSE {n}::DOUBLE / {d} END"
@@ -122,7 +130,7 @@ def expected_sql(lo: dt.date, hi: dt.date) -> dict[str, tuple[str, list[str]]]:
             WHERE rank <= 10""", ["event_date", "rank"]),
         "customer_rfm": (f"""
             WITH c AS (SELECT customer_id, max(event_date) AS last_order_date, count(*) AS frequency,
-                              sum(total_amount) AS monetary
+                              sum(total_amount_usd) AS monetary
                        FROM {orders} o WHERE event_date <= DATE '{hi}' GROUP BY customer_id),
             s AS (SELECT DATE '{hi}' AS as_of_date, customer_id, last_order_date,
                          (DATE '{hi}' - last_order_date) AS recency_days, frequency, monetary,
@@ -141,7 +149,7 @@ def expected_sql(lo: dt.date, hi: dt.date) -> dict[str, tuple[str, list[str]]]:
             FROM s""", ["customer_id"]),
         "country_daily": (f"""
             SELECT event_date, country, {measures}, count(DISTINCT customer_id) AS customers,
-                   sum(total_amount) / count(*) AS avg_order_value
+                   sum(total_amount_usd) / count(*) AS avg_order_value
             FROM {orders} o WHERE {rng} GROUP BY ALL""", ["event_date", "country"]),
         "funnel_daily": (f"""
             WITH f AS (SELECT event_date, product_id,
@@ -157,7 +165,8 @@ def expected_sql(lo: dt.date, hi: dt.date) -> dict[str, tuple[str, list[str]]]:
             FROM f""", ["event_date", "product_id"]),
         "features_daily": (f"""
             WITH daily AS (SELECT product_id, event_date, sum(quantity)::BIGINT AS units,
-                                  sum(total_amount) AS revenue, count(*) AS orders, avg(unit_price) AS avg_price,
+                                  sum(total_amount_usd) AS revenue, count(*) AS orders,
+                                  avg(total_amount_usd / quantity) AS avg_price,
                                   count(*) FILTER (WHERE promo) AS promo_orders
                            FROM {orders} o WHERE event_date <= DATE '{hi}' GROUP BY ALL),
             bounds AS (SELECT min(event_date) AS start FROM daily),

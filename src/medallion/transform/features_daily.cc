@@ -64,9 +64,12 @@ Result<std::shared_ptr<arrow::Table>> FeaturesDaily(const std::shared_ptr<arrow:
   spec.projections = {{"event_date", Col("event_date")},
                       {"product_id", CastTo(Col("product_id"), arrow::int64())},
                       {"quantity64", CastTo(Col("quantity"), arrow::int64())},
-                      {"amount", CastTo(Col("total_amount"), arrow::float64())},
+                      {"amount", CastTo(Col("total_amount_usd"), arrow::float64())},
                       {"one", CountIf(cp::literal(true))},
-                      {"price", CastTo(Col("unit_price"), arrow::float64())},
+                      // The unit price in dollars: unit_price is in the order's
+                      // currency, and one product sells in several.
+                      {"price", cp::call("divide", {CastTo(Col("total_amount_usd"), arrow::float64()),
+                                                    CastTo(Col("quantity"), arrow::float64())})},
                       {"is_promo", CountIf(Col("promo"))}};
   spec.keys = {"product_id", "event_date"};
   spec.aggregations = {{"hash_sum", "quantity64", "units"},

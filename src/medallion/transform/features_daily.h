@@ -12,7 +12,8 @@
 //   rolling_*_N   mean and sample standard deviation of units over days
 //                 day-N .. day-1 (N = 7, 14, 30); null unless all N days are
 //                 inside the panel.
-//   avg_price     mean unit_price of the day's orders; null without orders.
+//   avg_price     mean unit price in US dollars (total_amount_usd / quantity)
+//                 of the day's orders; null without orders.
 //   promo_share   orders with promo / orders; null without orders.
 #pragma once
 

@@ -36,8 +36,10 @@ TEST(FeaturesDaily, LagsAndRollingWindowsLookOnlyBack) {
     r.date = ingest::FormatDate(Day("2026-03-01") + d - 1);
     rows.push_back(r);
   }
-  // A second order on day 10 at another price: avg_price is the mean.
-  rows.push_back({.date = "2026-03-10", .product_id = 7, .quantity = 1, .unit_price = 4, .promo = false});
+  // A second order on day 10 at another price, in yen (604 JPY = 4 USD):
+  // avg_price is the mean in dollars.
+  rows.push_back({.date = "2026-03-10", .product_id = 7, .quantity = 1, .unit_price = 604, .promo = false,
+                  .currency = "JPY", .units_per_usd = 151});
   DateRange range{Day("2026-03-08"), Day("2026-03-10")};
   auto out = FeaturesDaily(MakeSilver(rows), range);
   ASSERT_TRUE(out.ok()) << out.status();

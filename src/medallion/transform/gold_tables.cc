@@ -34,7 +34,7 @@ NamedExpression KeepAs(const std::string& column, const std::shared_ptr<arrow::D
 void AddOrderMeasures(GroupSpec& spec) {
   spec.projections.push_back({"one", CountIf(cp::literal(true))});
   spec.projections.push_back({"quantity64", CastTo(Col("quantity"), kInt64)});
-  spec.projections.push_back({"amount", CastTo(Col("total_amount"), kDouble)});
+  spec.projections.push_back({"amount", CastTo(Col("total_amount_usd"), kDouble)});
   spec.aggregations.push_back({"hash_sum", "one", "orders"});
   spec.aggregations.push_back({"hash_sum", "quantity64", "units"});
   spec.aggregations.push_back({"hash_sum", "amount", "revenue"});
@@ -93,7 +93,7 @@ Result<std::shared_ptr<arrow::Table>> SalesDaily(const std::shared_ptr<arrow::Ta
   spec.projections = {Keep("event_date"),
                       KeepAs("product_id", kInt64),
                       {"units_if_order", ValueIf(IsOrder(), Col("quantity"), kInt64)},
-                      {"revenue_if_order", ValueIf(IsOrder(), Col("total_amount"), kDouble)},
+                      {"revenue_if_order", ValueIf(IsOrder(), Col("total_amount_usd"), kDouble)},
                       {"is_order", CountIf(IsOrder())},
                       {"is_cancel", CountIf(is_cancel)}};
   spec.keys = {"event_date", "product_id"};

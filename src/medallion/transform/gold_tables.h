@@ -9,7 +9,8 @@
 //                gross bookings; sales_daily counts cancellations on their own
 //                so the net (orders - cancellations) is one subtraction away.
 //   units        sum of `quantity` over orders.
-//   revenue      sum of `total_amount` over orders.
+//   revenue      sum of `total_amount_usd` over orders: US dollars, whatever
+//                currency the orders were placed in.
 //   day          `event_date` (UTC date of event_time); hour: event_time
 //                truncated to the hour (UTC).
 //   growth       (revenue - earlier revenue) / earlier revenue; null when the

@@ -55,6 +55,20 @@ TEST(GoldTables, SalesDailyKeepsCancellationsApartFromGrossOrders) {
   EXPECT_EQ(*ReadInt64(**out, "cancellations"), (std::vector<int64_t>{1, 0, 0}));
 }
 
+TEST(GoldTables, RevenueAddsDollarsNotLocalCurrencies) {
+  // 3020 yen at 151 per dollar is 20 dollars; summing the local amounts
+  // would have made Tokyo 150 times larger than it is.
+  std::vector<SilverRow> rows = {
+      {.city = "Tokyo", .country = "JP", .quantity = 2, .unit_price = 1510, .currency = "JPY", .units_per_usd = 151},
+      {.city = "Tokyo", .country = "JP", .quantity = 1, .unit_price = 5, .currency = "USD"}};
+  auto hourly = RevenueCityHourly(MakeSilver(rows), kBothDays);
+  ASSERT_TRUE(hourly.ok()) << hourly.status();
+  EXPECT_EQ(*ReadDouble(**hourly, "revenue"), (std::vector<double>{25}));
+  auto daily = SalesDaily(MakeSilver(rows), kBothDays);
+  ASSERT_TRUE(daily.ok()) << daily.status();
+  EXPECT_EQ(*ReadDouble(**daily, "revenue"), (std::vector<double>{25}));
+}
+
 TEST(GoldTables, RangeLimitsTheDays) {
   auto out = SalesDaily(MakeSilver(TwoDays()), {Day("2026-01-06"), Day("2026-01-06")});
   ASSERT_TRUE(out.ok()) << out.status();

@@ -20,8 +20,10 @@ struct SilverRow {
   std::string city = "Berlin";
   std::string country = "DE";
   int64_t quantity = 1;
-  double unit_price = 10;
+  double unit_price = 10;  // in `currency`
   bool promo = false;
+  std::string currency = "USD";
+  double units_per_usd = 1;
 };
 
 inline int32_t Day(const std::string& iso) {
@@ -36,7 +38,7 @@ inline std::shared_ptr<arrow::Table> MakeSilver(const std::vector<SilverRow>& ro
   arrow::TimestampBuilder time(arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"), arrow::default_memory_pool());
   arrow::Int64Builder customer, product;
   arrow::Int32Builder quantity, store;
-  arrow::DoubleBuilder price, total;
+  arrow::DoubleBuilder price, total, total_usd;
   arrow::BooleanBuilder promo;
   arrow::Date32Builder date;
   int n = 0;
@@ -52,10 +54,11 @@ inline std::shared_ptr<arrow::Table> MakeSilver(const std::vector<SilverRow>& ro
     (void)country.Append(r.country);
     (void)quantity.Append(static_cast<int32_t>(r.quantity));
     (void)price.Append(r.unit_price);
-    (void)currency.Append("EUR");
+    (void)currency.Append(r.currency);
     (void)promo.Append(r.promo);
     (void)store.Append(1);
     (void)total.Append(r.quantity * r.unit_price);
+    (void)total_usd.Append(r.quantity * r.unit_price / r.units_per_usd);
     (void)date.Append(day);
   }
   auto schema = arrow::schema({arrow::field("event_id", arrow::utf8()), arrow::field("event_type", arrow::utf8()),
@@ -66,8 +69,9 @@ inline std::shared_ptr<arrow::Table> MakeSilver(const std::vector<SilverRow>& ro
                                arrow::field("unit_price", arrow::float64()), arrow::field("currency", arrow::utf8()),
                                arrow::field("promo", arrow::boolean()), arrow::field("store_id", arrow::int32()),
                                arrow::field("total_amount", arrow::float64()),
+                               arrow::field("total_amount_usd", arrow::float64()),
                                arrow::field("event_date", arrow::date32())});
-  std::vector<std::shared_ptr<arrow::Array>> arrays(15);
+  std::vector<std::shared_ptr<arrow::Array>> arrays(16);
   (void)id.Finish(&arrays[0]);
   (void)type.Finish(&arrays[1]);
   (void)time.Finish(&arrays[2]);
@@ -82,7 +86,8 @@ inline std::shared_ptr<arrow::Table> MakeSilver(const std::vector<SilverRow>& ro
   (void)promo.Finish(&arrays[11]);
   (void)store.Finish(&arrays[12]);
   (void)total.Finish(&arrays[13]);
-  (void)date.Finish(&arrays[14]);
+  (void)total_usd.Finish(&arrays[14]);
+  (void)date.Finish(&arrays[15]);
   return arrow::Table::Make(schema, arrays);
 }
 

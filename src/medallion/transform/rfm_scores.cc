@@ -54,7 +54,7 @@ Result<std::shared_ptr<arrow::Table>> CustomerRfm(const std::shared_ptr<arrow::T
   spec.projections = {{"customer_id", CastTo(Col("customer_id"), arrow::int64())},
                       {"event_date", Col("event_date")},
                       {"one", CountIf(cp::literal(true))},
-                      {"amount", CastTo(Col("total_amount"), arrow::float64())}};
+                      {"amount", CastTo(Col("total_amount_usd"), arrow::float64())}};
   spec.keys = {"customer_id"};
   spec.aggregations = {{"hash_max", "event_date", "last_order_date"},
                        {"hash_sum", "one", "frequency"},

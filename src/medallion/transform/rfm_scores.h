@@ -3,7 +3,8 @@
 //
 //   recency_days  as_of - date of the customer's last order_created event
 //   frequency     number of order_created events
-//   monetary      sum of total_amount over those orders (gross, as in Gold)
+//   monetary      sum of total_amount_usd over those orders (gross, in US
+//                 dollars, as in Gold)
 //   scores        NTILE(5) in SQL's sense (the first N % 5 buckets get one
 //                 extra customer), 5 = best:
 //                   r_score over recency_days descending (most recent last),

@@ -7,6 +7,7 @@
 #include "medallion/common/arrow_compute.h"
 #include "medallion/common/arrow_status.h"
 #include "medallion/quality/row_triage.h"
+#include "medallion/transform/currency_rates.h"
 #include "medallion/transform/silver_schema.h"
 
 namespace medallion::transform {
@@ -31,14 +32,16 @@ struct TypedBuilders {
   arrow::BooleanBuilder promo;
   arrow::StringBuilder store_id;
   arrow::DoubleBuilder total_amount;
+  arrow::DoubleBuilder total_amount_usd;  // null: no rate for the currency (quarantined after the suite)
   arrow::StringBuilder topic;
   arrow::Int32Builder partition;
   arrow::Int64Builder offset;
   arrow::TimestampBuilder kafka_timestamp{ts, arrow::default_memory_pool()};
   arrow::Date32Builder event_date;
 
-  arrow::Status Append(const ParsedOrder& o, const arrow::StringArray& topics, const arrow::Int32Array& partitions,
-                       const arrow::Int64Array& offsets, const arrow::TimestampArray& kafka_ts, int64_t row) {
+  arrow::Status Append(const ParsedOrder& o, const CurrencyRates& rates, const arrow::StringArray& topics,
+                       const arrow::Int32Array& partitions, const arrow::Int64Array& offsets,
+                       const arrow::TimestampArray& kafka_ts, int64_t row) {
     ARROW_RETURN_NOT_OK(event_id.Append(o.event_id));
     ARROW_RETURN_NOT_OK(event_type.Append(o.event_type));
     ARROW_RETURN_NOT_OK(event_time.Append(o.event_time_us));
@@ -52,7 +55,10 @@ struct TypedBuilders {
     ARROW_RETURN_NOT_OK(currency.Append(o.currency));
     ARROW_RETURN_NOT_OK(promo.Append(o.promo));
     ARROW_RETURN_NOT_OK(store_id.Append(o.store_id));
-    ARROW_RETURN_NOT_OK(total_amount.Append(static_cast<double>(o.quantity) * o.unit_price));
+    const double amount = static_cast<double>(o.quantity) * o.unit_price;
+    ARROW_RETURN_NOT_OK(total_amount.Append(amount));
+    if (auto usd = rates.ToUsd(o.currency, amount)) ARROW_RETURN_NOT_OK(total_amount_usd.Append(*usd));
+    else ARROW_RETURN_NOT_OK(total_amount_usd.AppendNull());
     ARROW_RETURN_NOT_OK(topic.Append(topics.GetView(row)));
     ARROW_RETURN_NOT_OK(partition.Append(partitions.Value(row)));
     ARROW_RETURN_NOT_OK(offset.Append(offsets.Value(row)));
@@ -65,8 +71,8 @@ struct TypedBuilders {
     std::vector<std::shared_ptr<arrow::Array>> arrays;
     arrow::ArrayBuilder* all[] = {&event_id, &event_type, &event_time, &customer_id, &product_id,
                                   &category, &city,       &country,    &quantity,    &unit_price,
-                                  &currency, &promo,      &store_id,   &total_amount, &topic,
-                                  &partition, &offset,    &kafka_timestamp, &event_date};
+                                  &currency, &promo,      &store_id,   &total_amount, &total_amount_usd,
+                                  &topic,    &partition,  &offset,     &kafka_timestamp, &event_date};
     for (auto* b : all) {
       std::shared_ptr<arrow::Array> a;
       ARROW_RETURN_NOT_OK(b->Finish(&a));
@@ -119,7 +125,7 @@ quality::ExpectationResult StageResult(const std::string& type, int64_t elements
 }  // namespace
 
 Result<SilverBatch> TransformBronze(const std::shared_ptr<arrow::Table>& bronze, const quality::Suite& suite,
-                                    OrderParser& parser, DedupState& dedup,
+                                    OrderParser& parser, DedupState& dedup, const CurrencyRates& rates,
                                     const quality::ValidateOptions& validate_options) {
   MEDALLION_RETURN_IF_ERROR(EnsureArrowComputeReady());
   MEDALLION_ASSIGN_OR_RETURN_ARROW(auto rows, bronze->CombineChunksToBatch());
@@ -148,7 +154,7 @@ Result<SilverBatch> TransformBronze(const std::shared_ptr<arrow::Table>& bronze,
       parse_failed_rows.push_back(i);
       continue;
     }
-    MEDALLION_RETURN_IF_ARROW_ERROR(typed.Append(*parsed.order, *topics, *partitions, *offsets, *kafka_ts, i));
+    MEDALLION_RETURN_IF_ARROW_ERROR(typed.Append(*parsed.order, rates, *topics, *partitions, *offsets, *kafka_ts, i));
     typed_to_bronze.push_back(i);
   }
   out.parse_failures = static_cast<int64_t>(parse_failed_rows.size());
@@ -173,8 +179,11 @@ Result<SilverBatch> TransformBronze(const std::shared_ptr<arrow::Table>& bronze,
 
   std::vector<int64_t> keep;
   std::vector<int64_t> duplicate_rows;
+  std::vector<int64_t> unconvertible_rows;
   auto event_ids = std::static_pointer_cast<arrow::StringArray>(typed_batch->column(0));
   auto event_times = std::static_pointer_cast<arrow::TimestampArray>(typed_batch->column(2));
+  auto currencies = std::static_pointer_cast<arrow::StringArray>(typed_batch->GetColumnByName("currency"));
+  auto usd_amounts = typed_batch->GetColumnByName("total_amount_usd");
   for (int64_t j = 0; j < typed_batch->num_rows(); ++j) {
     const int64_t i = typed_to_bronze[static_cast<size_t>(j)];
     switch (triage.fate[static_cast<size_t>(j)]) {
@@ -187,6 +196,15 @@ Result<SilverBatch> TransformBronze(const std::shared_ptr<arrow::Table>& bronze,
         failures[i].back().reason = triage.reasons[static_cast<size_t>(j)];
         break;
       case quality::RowFate::kKeep: {
+        // Before dedup, so a later copy sent after the rate is added is not
+        // rejected as a duplicate of a row Silver never took.
+        if (usd_amounts->IsNull(j)) {
+          failures[i].push_back({"currency_has_usd_rate",
+                                 fmt::format("currency '{}' has no rate in {}: add it there (currency_has_usd_rate)",
+                                             currencies->GetView(j), rates.source())});
+          unconvertible_rows.push_back(j);
+          break;
+        }
         const std::string id = event_ids->GetString(j);
         if (dedup.SeenOrAccept(id, event_times->Value(j))) {
           failures[i].push_back({"dedup_event_id", fmt::format("event_id '{}' is already in Silver (dedup_event_id)", id)});
@@ -239,9 +257,12 @@ Result<SilverBatch> TransformBronze(const std::shared_ptr<arrow::Table>& bronze,
   results.insert(results.begin(), StageResult("expect_event_id_to_be_unique_within_horizon",
                                               typed_batch->num_rows(), duplicate_rows));
   results.insert(results.begin(),
+                 StageResult("expect_currency_to_have_a_usd_rate", typed_batch->num_rows(), unconvertible_rows));
+  results.insert(results.begin(),
                  StageResult("expect_bronze_value_to_be_an_order", rows->num_rows(), parse_failed_rows));
-  validation.statistics.evaluated_expectations += 2;
-  for (int k = 0; k < 2; ++k) {
+  constexpr int kStageExpectations = 3;
+  validation.statistics.evaluated_expectations += kStageExpectations;
+  for (int k = 0; k < kStageExpectations; ++k) {
     if (results[k].success) ++validation.statistics.successful_expectations;
     else ++validation.statistics.unsuccessful_expectations, validation.success = false;
   }

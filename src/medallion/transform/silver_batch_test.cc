@@ -18,6 +18,7 @@ using ::testing::HasSubstr;
 
 constexpr int32_t kDay = 19875;  // 2024-06-01
 constexpr int64_t kIngest = (int64_t{kDay} + 1) * 86'400'000'000LL;
+const CurrencyRates kRates = CurrencyRates::Defaults();
 
 std::vector<ingest::KafkaRecord> GoodRecords(int n) {
   ingest::OrdersOptions options;
@@ -65,7 +66,7 @@ TEST(TransformBronzeTest, EveryBadKindIsQuarantinedWithItsRuleAndNoGoodRowIsLost
   auto bronze = testing::BronzeTable(records, kIngest, 0, 7);
   OrderParser parser;
   DedupState dedup;
-  auto batch = TransformBronze(bronze, testing::DefaultSuite(), parser, dedup);
+  auto batch = TransformBronze(bronze, testing::DefaultSuite(), parser, dedup, kRates);
   ASSERT_TRUE(batch.ok()) << batch.status();
   EXPECT_EQ(batch->input_rows, static_cast<int64_t>(records.size()));
   EXPECT_EQ(batch->silver->num_rows(), static_cast<int64_t>(good.size()));
@@ -117,7 +118,9 @@ TEST(TransformBronzeTest, EveryBadKindIsQuarantinedWithItsRuleAndNoGoodRowIsLost
   ASSERT_GE(batch->validation.results.size(), 2u);
   EXPECT_EQ(batch->validation.results[0].expectation.type, "expect_bronze_value_to_be_an_order");
   EXPECT_EQ(batch->validation.results[0].unexpected_count, batch->parse_failures);
-  EXPECT_EQ(batch->validation.results[1].unexpected_count, 2);  // the two duplicate_event copies
+  EXPECT_EQ(batch->validation.results[1].expectation.type, "expect_currency_to_have_a_usd_rate");
+  EXPECT_EQ(batch->validation.results[1].unexpected_count, 0);
+  EXPECT_EQ(batch->validation.results[2].unexpected_count, 2);  // the two duplicate_event copies
 }
 
 TEST(TransformBronzeTest, ThreeCopiesOfEachEventLeaveOneInSilver) {
@@ -126,17 +129,52 @@ TEST(TransformBronzeTest, ThreeCopiesOfEachEventLeaveOneInSilver) {
   for (int copy = 0; copy < 3; ++copy) records.insert(records.end(), good.begin(), good.end());
   OrderParser parser;
   DedupState dedup;
-  auto first = TransformBronze(testing::BronzeTable(records, kIngest, 0, 1), testing::DefaultSuite(), parser, dedup);
+  auto first = TransformBronze(testing::BronzeTable(records, kIngest, 0, 1), testing::DefaultSuite(), parser, dedup, kRates);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->silver->num_rows(), 40);
   EXPECT_EQ(first->duplicates, 80);
   EXPECT_EQ(*Offsets(*first->silver).rbegin(), 39);  // the first copy wins
   dedup.Commit();
   // A later batch with the same events: all duplicates of committed rows.
-  auto second = TransformBronze(testing::BronzeTable(good, kIngest, 1000, 2), testing::DefaultSuite(), parser, dedup);
+  auto second = TransformBronze(testing::BronzeTable(good, kIngest, 1000, 2), testing::DefaultSuite(), parser, dedup, kRates);
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->silver->num_rows(), 0);
   EXPECT_EQ(second->duplicates, 40);
+}
+
+TEST(TransformBronzeTest, AmountsAreConvertedToDollarsAndACurrencyWithoutARateIsQuarantined) {
+  auto records = GoodRecords(200);
+  auto all_rates = kRates.units_per_usd();
+  auto without_yen = all_rates;
+  without_yen.erase("JPY");
+  OrderParser parser;
+  DedupState dedup;
+  auto batch = TransformBronze(testing::BronzeTable(records, kIngest, 0, 1), testing::DefaultSuite(), parser, dedup,
+                               CurrencyRates(without_yen, "lake/silver/currency_rates"));
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  const auto& silver = *batch->silver;
+  auto currency = std::static_pointer_cast<arrow::StringArray>(silver.GetColumnByName("currency")->chunk(0));
+  auto local = std::static_pointer_cast<arrow::DoubleArray>(silver.GetColumnByName("total_amount")->chunk(0));
+  auto usd = std::static_pointer_cast<arrow::DoubleArray>(silver.GetColumnByName("total_amount_usd")->chunk(0));
+  std::set<std::string> seen;
+  for (int64_t i = 0; i < silver.num_rows(); ++i) {
+    const std::string code = currency->GetString(i);
+    seen.insert(code);
+    EXPECT_NE(code, "JPY");
+    EXPECT_DOUBLE_EQ(usd->Value(i), local->Value(i) / all_rates.at(code)) << code;
+  }
+  EXPECT_GT(seen.size(), 3u);  // the day's orders come from several countries
+
+  const auto& quarantine = *batch->quarantine;
+  ASSERT_GT(quarantine.num_rows(), 0);  // Tokyo orders
+  auto reasons = std::static_pointer_cast<arrow::StringArray>(quarantine.GetColumnByName("quarantine_reason")->chunk(0));
+  for (int64_t i = 0; i < quarantine.num_rows(); ++i) {
+    EXPECT_THAT(reasons->GetString(i), HasSubstr("currency 'JPY' has no rate in lake/silver/currency_rates"));
+  }
+  EXPECT_EQ(silver.num_rows() + quarantine.num_rows(), static_cast<int64_t>(records.size()));
+  EXPECT_EQ(batch->validation.results[1].expectation.type, "expect_currency_to_have_a_usd_rate");
+  EXPECT_EQ(batch->validation.results[1].unexpected_count, quarantine.num_rows());
+  EXPECT_FALSE(batch->validation.success);
 }
 
 TEST(TransformBronzeTest, FailActionStopsTheBatch) {
@@ -148,7 +186,7 @@ TEST(TransformBronzeTest, FailActionStopsTheBatch) {
   suite.expectations.back().action = quality::Action::kFail;
   OrderParser parser;
   DedupState dedup;
-  auto batch = TransformBronze(testing::BronzeTable(GoodRecords(5), kIngest, 0, 1), suite, parser, dedup);
+  auto batch = TransformBronze(testing::BronzeTable(GoodRecords(5), kIngest, 0, 1), suite, parser, dedup, kRates);
   ASSERT_FALSE(batch.ok());
   EXPECT_TRUE(batch.status().IsInvalidArgument()) << batch.status();
 }

@@ -36,7 +36,7 @@ Result<std::shared_ptr<arrow::Table>> Merge(const std::vector<std::shared_ptr<ar
 const std::vector<std::string>& FastGoldColumns() {
   static const std::vector<std::string> names = {"event_type", "event_time",  "event_date", "product_id",
                                                  "customer_id", "category",   "city",       "country",
-                                                 "quantity",   "total_amount"};
+                                                 "quantity",   "total_amount_usd"};
   return names;
 }
 

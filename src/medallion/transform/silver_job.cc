@@ -28,29 +28,55 @@ std::optional<int64_t> TxnOf(const delta::Table& table, const std::string& app_i
   return table.snapshot()->TxnVersion(app_id);
 }
 
+// A Silver table written by an older medallion lacks columns added since
+// (total_amount_usd). Silver is derived from Bronze, which keeps every
+// record, so the way out is a rebuild, not a guess at the missing values.
+Status CheckSilverSchema(const delta::Table& silver, const SilverJobOptions& options) {
+  const auto& have = *silver.snapshot()->schema();
+  for (const auto& field : SilverOrdersSchema()->fields()) {
+    if (have.GetFieldIndex(field->name()) >= 0) continue;
+    return Status::InvalidArgument(fmt::format(
+        "{} has no column '{}' (it was written by an older medallion). Silver is rebuilt from Bronze: remove {} "
+        "and {} and run again",
+        silver.uri(), field->name(), options.silver_uri, options.quarantine_uri));
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 std::string DefaultQuarantineUri(const std::string& silver_uri) { return StripTrailingSlash(silver_uri) + "_quarantine"; }
 
-std::string DefaultMetricsUri(const std::string& silver_uri) {
+namespace {
+
+// "<lake>" of "<lake>/silver/<entity>".
+std::string LakeOfSilverUri(const std::string& silver_uri) {
   const std::string silver = StripTrailingSlash(silver_uri);
   const size_t entity_slash = silver.rfind('/');
   const size_t layer_slash = entity_slash == std::string::npos || entity_slash == 0
                                  ? std::string::npos
                                  : silver.rfind('/', entity_slash - 1);
-  const std::string lake = layer_slash == std::string::npos ? "." : silver.substr(0, layer_slash);
-  return lake + "/gold/quality_metrics";
+  return layer_slash == std::string::npos ? "." : silver.substr(0, layer_slash);
+}
+
+}  // namespace
+
+std::string DefaultMetricsUri(const std::string& silver_uri) { return LakeOfSilverUri(silver_uri) + "/gold/quality_metrics"; }
+
+std::string DefaultCurrencyRatesUri(const std::string& silver_uri) {
+  return LakeOfSilverUri(silver_uri) + "/silver/currency_rates";
 }
 
 SilverJob::SilverJob(SilverJobOptions options, std::shared_ptr<delta::Table> bronze,
                      std::shared_ptr<delta::Table> silver, std::shared_ptr<delta::Table> quarantine,
-                     std::shared_ptr<delta::Table> metrics, DedupState dedup)
+                     std::shared_ptr<delta::Table> metrics, DedupState dedup, CurrencyRates rates)
     : options_(std::move(options)),
       bronze_(std::move(bronze)),
       silver_(std::move(silver)),
       quarantine_(std::move(quarantine)),
       metrics_(std::move(metrics)),
       dedup_(std::move(dedup)),
+      rates_(std::move(rates)),
       parser_(options_.parser) {}
 
 Result<std::unique_ptr<SilverJob>> SilverJob::Open(SilverJobOptions options) {
@@ -62,9 +88,12 @@ Result<std::unique_ptr<SilverJob>> SilverJob::Open(SilverJobOptions options) {
   }
   if (options.quarantine_uri.empty()) options.quarantine_uri = DefaultQuarantineUri(options.silver_uri);
   if (options.metrics_uri.empty()) options.metrics_uri = DefaultMetricsUri(options.silver_uri);
+  if (options.currency_rates_uri.empty()) options.currency_rates_uri = DefaultCurrencyRatesUri(options.silver_uri);
   auto bronze = delta::Table::Open(options.bronze_uri);
   if (!bronze.ok()) return bronze.status().WithContext("Bronze table");
   MEDALLION_ASSIGN_OR_RETURN(auto silver, OpenOrCreateTable(options.silver_uri, SilverOrdersSchema(), {kSilverPartitionColumn}));
+  MEDALLION_RETURN_IF_ERROR(CheckSilverSchema(*silver, options));
+  MEDALLION_ASSIGN_OR_RETURN(auto rates, CurrencyRates::LoadOrSeed(options.currency_rates_uri));
   MEDALLION_ASSIGN_OR_RETURN(auto quarantine, OpenOrCreateTable(options.quarantine_uri, QuarantineSchema(), {}));
   MEDALLION_ASSIGN_OR_RETURN(auto metrics, OpenOrCreateTable(options.metrics_uri, quality::QualityMetricsSchema(), {}));
   auto dedup = DedupState::LoadFromSilver(silver->store(), *silver->snapshot(), options.dedup_horizon_us);
@@ -72,7 +101,8 @@ Result<std::unique_ptr<SilverJob>> SilverJob::Open(SilverJobOptions options) {
   spdlog::info("silver {}: resuming after Bronze version {}; dedup state {} ids", options.entity,
                TxnOf(*silver, "silver-" + options.entity).value_or(-1), dedup->size());
   return std::unique_ptr<SilverJob>(new SilverJob(std::move(options), std::move(*bronze), std::move(silver),
-                                                  std::move(quarantine), std::move(metrics), std::move(*dedup)));
+                                                  std::move(quarantine), std::move(metrics), std::move(*dedup),
+                                                  std::move(rates)));
 }
 
 Result<std::shared_ptr<arrow::Table>> SilverJob::ReadBronze(const delta::Snapshot& bronze, int64_t from_exclusive,
@@ -158,7 +188,7 @@ Result<bool> SilverJob::RunBatch(SilverRunStats* stats) {
   MEDALLION_ASSIGN_OR_RETURN(auto rows, ReadBronze(*bronze, start, end));
   quality::ValidateOptions validate;
   validate.run_id = fmt::format("{}-{}", app, end);
-  auto batch = TransformBronze(rows, options_.suite, parser_, dedup_, validate);
+  auto batch = TransformBronze(rows, options_.suite, parser_, dedup_, rates_, validate);
   if (!batch.ok()) {
     dedup_.Abort();
     return batch.status().WithContext(fmt::format("Bronze versions {}..{}", start + 1, end));

@@ -35,6 +35,7 @@
 #include "medallion/common/result.h"
 #include "medallion/delta/table.h"
 #include "medallion/quality/expectation.h"
+#include "medallion/transform/currency_rates.h"
 #include "medallion/transform/silver_dedup.h"
 #include "medallion/transform/silver_parser.h"
 
@@ -48,6 +49,7 @@ struct SilverJobOptions {
   std::string silver_uri;
   std::string quarantine_uri;  // empty: <silver_uri>_quarantine
   std::string metrics_uri;     // empty: <lake>/gold/quality_metrics, lake = two levels above silver
+  std::string currency_rates_uri;  // empty: <lake>/silver/currency_rates (currency_rates.h)
   quality::Suite suite;
   int64_t dedup_horizon_us = kDefaultDedupHorizonUs;
   // Bronze commits per batch: bounds memory, and a crash re-does at most this much.
@@ -65,9 +67,11 @@ struct SilverRunStats {
   int64_t bronze_version = -1;  // last Bronze version consumed (-1: none yet)
 };
 
-// "<silver>_quarantine" and "<lake>/gold/quality_metrics" for a Silver URI.
+// "<silver>_quarantine", "<lake>/gold/quality_metrics" and
+// "<lake>/silver/currency_rates" for a Silver URI.
 std::string DefaultQuarantineUri(const std::string& silver_uri);
 std::string DefaultMetricsUri(const std::string& silver_uri);
+std::string DefaultCurrencyRatesUri(const std::string& silver_uri);
 
 class SilverJob {
  public:
@@ -85,7 +89,8 @@ class SilverJob {
 
  private:
   SilverJob(SilverJobOptions options, std::shared_ptr<delta::Table> bronze, std::shared_ptr<delta::Table> silver,
-            std::shared_ptr<delta::Table> quarantine, std::shared_ptr<delta::Table> metrics, DedupState dedup);
+            std::shared_ptr<delta::Table> quarantine, std::shared_ptr<delta::Table> metrics, DedupState dedup,
+            CurrencyRates rates);
 
   Result<std::shared_ptr<arrow::Table>> ReadBronze(const delta::Snapshot& bronze, int64_t from_exclusive,
                                                    int64_t to_inclusive);
@@ -94,6 +99,7 @@ class SilverJob {
   SilverJobOptions options_;
   std::shared_ptr<delta::Table> bronze_, silver_, quarantine_, metrics_;
   DedupState dedup_;
+  CurrencyRates rates_;
   OrderParser parser_;
 };
 

@@ -9,6 +9,7 @@
 #include "medallion/delta/scan.h"
 #include "medallion/ingest/bronze_schema.h"
 #include "medallion/ingest/orders_generator.h"
+#include "medallion/transform/silver_schema.h"
 #include "medallion/transform/silver_test_support.h"
 
 namespace medallion::transform {
@@ -164,10 +165,80 @@ TEST_F(SilverJobTest, RedoesExactlyTheBatchACrashLeftHalfCommitted) {
   EXPECT_EQ(quarantine->snapshot()->num_rows(), 100);
 }
 
+TEST_F(SilverJobTest, RatesComeFromTheLakesCurrencyTableWhichAUserCanChange) {
+  AppendBronze(0, 150);
+  {
+    auto job = SilverJob::Open(Options());
+    ASSERT_TRUE(job.ok()) << job.status();
+    ASSERT_TRUE((*job)->CatchUp().ok());
+  }
+  const std::string rates_uri = (lake_ / "silver/currency_rates").string();
+  auto seeded = CurrencyRates::LoadOrSeed(rates_uri);
+  ASSERT_TRUE(seeded.ok()) << seeded.status();
+  EXPECT_EQ(seeded->units_per_usd(), CurrencyRates::Defaults().units_per_usd());
+  auto rates_table = *delta::Table::Open(rates_uri);
+  const int64_t seeded_version = rates_table->snapshot()->version();
+
+  // Someone removes the yen (as a Spark DELETE would): later Tokyo orders wait
+  // in quarantine instead of being summed with a guessed rate.
+  auto rows = *delta::ScanToTable(rates_table->store(), *rates_table->snapshot(), {});
+  arrow::StringBuilder currencies;
+  arrow::DoubleBuilder units;
+  const CurrencyRates defaults = CurrencyRates::Defaults();
+  for (const auto& [code, per_usd] : defaults.units_per_usd()) {
+    if (code == "JPY") continue;
+    ASSERT_TRUE(currencies.Append(code).ok());
+    ASSERT_TRUE(units.Append(per_usd).ok());
+  }
+  auto without_yen = arrow::Table::Make(rows->schema(), {currencies.Finish().ValueOrDie(), units.Finish().ValueOrDie()});
+  std::vector<delta::Action> actions;
+  for (const auto& [path, add] : rates_table->snapshot()->files()) {
+    actions.push_back(delta::RemoveFile{.path = path, .deletion_timestamp = delta::NowMillis(), .data_change = true});
+  }
+  delta::CommitRequest request;
+  request.actions = std::move(actions);
+  ASSERT_TRUE(rates_table->CommitActions(std::move(request)).ok());
+  ASSERT_TRUE(rates_table->Append(without_yen).ok());
+  EXPECT_EQ(CurrencyRates::LoadOrSeed(rates_uri)->units_per_usd().count("JPY"), 0u);  // not re-seeded
+  EXPECT_GT(rates_table->Refresh().value()->version(), seeded_version);
+
+  AppendBronze(150, 300);
+  auto job = SilverJob::Open(Options());
+  ASSERT_TRUE(job.ok()) << job.status();
+  auto stats = (*job)->CatchUp();
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_GT(stats->quarantined, 0);
+  EXPECT_EQ(stats->silver_rows + stats->quarantined + stats->dropped, 150);
+  auto quarantine = *delta::Table::Open((lake_ / "silver/orders_quarantine").string());
+  auto reasons = *delta::ScanToTable(quarantine->store(), *quarantine->snapshot(), {});
+  int64_t yen = 0;
+  auto column = reasons->GetColumnByName("quarantine_reason");
+  for (const auto& chunk : column->chunks()) {
+    auto a = std::static_pointer_cast<arrow::StringArray>(chunk);
+    for (int64_t i = 0; i < a->length(); ++i) yen += a->GetString(i).find("currency 'JPY' has no rate") != std::string::npos;
+  }
+  EXPECT_EQ(yen, stats->quarantined);
+}
+
+TEST_F(SilverJobTest, ASilverTableFromBeforeTheDollarColumnIsRefusedWithTheWayOut) {
+  AppendBronze(0, 10);
+  auto old_schema = *SilverOrdersSchema()->RemoveField(SilverOrdersSchema()->GetFieldIndex("total_amount_usd"));
+  auto store = *storage::OpenObjectStore((lake_ / "silver/orders").string());
+  delta::CreateOptions create;
+  create.schema = old_schema;
+  create.partition_columns = {kSilverPartitionColumn};
+  ASSERT_TRUE(delta::Table::Create(store, create).ok());
+  auto job = SilverJob::Open(Options());
+  ASSERT_FALSE(job.ok());
+  EXPECT_NE(job.status().message().find("no column 'total_amount_usd'"), std::string::npos) << job.status();
+  EXPECT_NE(job.status().message().find("Silver is rebuilt from Bronze: remove"), std::string::npos) << job.status();
+}
+
 TEST(SilverJobUris, DefaultsFollowTheLakeLayout) {
   EXPECT_EQ(DefaultQuarantineUri("/lake/silver/orders/"), "/lake/silver/orders_quarantine");
   EXPECT_EQ(DefaultMetricsUri("/lake/silver/orders"), "/lake/gold/quality_metrics");
   EXPECT_EQ(DefaultMetricsUri("s3://b/p/silver/orders"), "s3://b/p/gold/quality_metrics");
+  EXPECT_EQ(DefaultCurrencyRatesUri("s3://b/p/silver/orders"), "s3://b/p/silver/currency_rates");
 }
 
 }  // namespace

@@ -34,6 +34,7 @@ std::shared_ptr<arrow::Schema> SilverOrdersSchema() {
         arrow::field("promo", arrow::boolean(), false),
         arrow::field("store_id", arrow::utf8(), false),
         arrow::field("total_amount", arrow::float64(), false),
+        arrow::field("total_amount_usd", arrow::float64(), false),
     };
     for (auto& field : SilverLineageFields()) fields.push_back(std::move(field));
     return arrow::schema(std::move(fields));

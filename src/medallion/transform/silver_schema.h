@@ -2,8 +2,10 @@
 //
 // Silver:     the generator's event fields typed (event_time a UTC
 //             microsecond timestamp, quantity long, unit_price double, promo
-//             boolean), total_amount = quantity * unit_price, the Kafka
-//             coordinates the row came from, and event_date (the partition).
+//             boolean), total_amount = quantity * unit_price in the order's
+//             currency, total_amount_usd (the same in US dollars, the
+//             reporting currency every Gold sum uses; currency_rates.h), the
+//             Kafka coordinates the row came from, and event_date (the partition).
 // Quarantine: the Bronze row untouched (raw value, key, headers, Kafka
 //             coordinates, ingest_time), the Bronze version it was read from,
 //             every rule it failed and one sentence a person can act on.

@@ -232,7 +232,7 @@ TEST(StreamRunnerTest, ClosedWindowsAndLateEventsAccountForEveryOrderOnce) {
   // the on-time order revenue.
   auto silver = ReadDelta(lake.path("silver/orders"));
   auto types = *ReadString(*silver, "event_type");
-  auto amounts = *ReadDouble(*silver, "total_amount");
+  auto amounts = *ReadDouble(*silver, "total_amount_usd");
   double on_time = 0;
   for (size_t i = 0; i < types.size(); ++i) on_time += types[i] == "order_created" ? amounts[i] : 0;
   auto late_values = *ReadDouble(*late_table, "value");

@@ -78,7 +78,7 @@ Result<std::unique_ptr<CityRevenueWindows>> CityRevenueWindows::Restore(delta::T
   MEDALLION_ASSIGN_OR_RETURN(auto candidates, OrderRows(rows, cp::literal(true)));
   MEDALLION_ASSIGN_OR_RETURN(auto times, ReadInt64(*candidates, "event_time"));
   MEDALLION_ASSIGN_OR_RETURN(auto cities, ReadString(*candidates, "city"));
-  MEDALLION_ASSIGN_OR_RETURN(auto amounts, ReadDouble(*candidates, "total_amount"));
+  MEDALLION_ASSIGN_OR_RETURN(auto amounts, ReadDouble(*candidates, "total_amount_usd"));
   // The row holding the largest time is among them, so the watermark ends
   // where the previous run left it, and no added row is late.
   for (size_t i = 0; i < times.size(); ++i) {
@@ -100,7 +100,7 @@ Result<WindowAdvance> CityRevenueWindows::Advance(const std::shared_ptr<arrow::T
       cp::and_(cp::greater(cp::field_ref(version_column), cp::literal(consumed_)),
                cp::less_equal(cp::field_ref(version_column), cp::literal(end)));
   MEDALLION_ASSIGN_OR_RETURN(auto rows, OrderRows(silver_rows, in_batch));
-  MEDALLION_RETURN_IF_ERROR(aggregator_.AddTable(*rows, "event_time", "city", "total_amount"));
+  MEDALLION_RETURN_IF_ERROR(aggregator_.AddTable(*rows, "event_time", "city", "total_amount_usd"));
   auto closed = aggregator_.TakeClosed();
   auto late = aggregator_.TakeLate();
   auto expected = [](int64_t v) { return v < 0 ? std::optional<int64_t>() : std::optional<int64_t>(v); };

@@ -80,15 +80,15 @@ def load_corpus() -> list[dict]:
     return rows
 
 
-def write_corpus_bronze(table: Path, corpus: list[dict]) -> None:
-    """The corpus as a Bronze table, one record per line at offsets 0..n-1."""
+def write_corpus_bronze(table: Path, corpus: list[dict], first_offset: int = 0) -> None:
+    """The corpus as a Bronze commit, one record per line at offsets first_offset.. on."""
     from deltalake import write_deltalake
     ts = pa.timestamp("us", tz="UTC")
     n = len(corpus)
     data = pa.table({
         "topic": pa.array(["orders"] * n, pa.string()),
         "partition": pa.array([0] * n, pa.int32()),
-        "offset": pa.array(range(n), pa.int64()),
+        "offset": pa.array(range(first_offset, first_offset + n), pa.int64()),
         "kafka_timestamp": pa.array([CORPUS_INGEST_TIME] * n, ts),
         "key": pa.array([b"P00001"] * n, pa.binary()),
         "value": pa.array([r["value"] for r in corpus], pa.binary()),
@@ -96,4 +96,4 @@ def write_corpus_bronze(table: Path, corpus: list[dict]) -> None:
         "ingest_time": pa.array([CORPUS_INGEST_TIME] * n, ts),
         "ingest_date": pa.array([CORPUS_INGEST_TIME.date()] * n, pa.date32()),
     })
-    write_deltalake(str(table), data, partition_by=["ingest_date"])
+    write_deltalake(str(table), data, partition_by=["ingest_date"], mode="append")

@@ -7,6 +7,7 @@ import subprocess
 import time
 from collections import Counter
 
+import pyarrow as pa
 import pytest
 
 from silver_lake import (headers_of, load_corpus, produce_and_ingest, read_delta, run, silver_args,
@@ -105,6 +106,29 @@ def test_fixed_corpus(medallion, tmp_path):
     normalised = [r for r in silver.to_pylist() if r["event_id"].endswith("ac")][0]
     assert (normalised["country"], normalised["currency"], normalised["event_type"], normalised["city"]) == \
         ("DE", "EUR", "order_created", "Berlin")
+    # Dollar amounts come from the lake's rates table, which delta-rs reads
+    # (and could update) like any other table.
+    rates = {r["currency"]: r["units_per_usd"] for r in read_delta(lake / "silver" / "currency_rates").to_pylist()}
+    assert rates["USD"] == 1.0 and "CHF" not in rates
+    for row in silver.to_pylist():
+        assert row["total_amount_usd"] == pytest.approx(row["total_amount"] / rates[row["currency"]]), row
+
+
+def test_a_rate_added_with_delta_rs_converts_that_currency(medallion, tmp_path):
+    from deltalake import write_deltalake
+    corpus = [c for c in load_corpus() if c["name"] in ("good_plain", "currency_without_a_rate")]
+    lake = tmp_path / "lake"
+    write_corpus_bronze(lake / "bronze" / "orders", corpus[:1])
+    run(silver_args(medallion, lake))  # creates silver/currency_rates with the built-in rates
+    rates = lake / "silver" / "currency_rates"
+    schema = pa.schema([pa.field("currency", pa.string(), nullable=False),
+                        pa.field("units_per_usd", pa.float64(), nullable=False)])
+    write_deltalake(str(rates), pa.table({"currency": ["CHF"], "units_per_usd": [0.8]}, schema=schema), mode="append")
+    write_corpus_bronze(lake / "bronze" / "orders", corpus[1:], first_offset=1)
+    run(silver_args(medallion, lake))
+    by_city = {r["city"]: r for r in read_delta(lake / "silver" / "orders").to_pylist()}
+    assert by_city["Zurich"]["total_amount_usd"] == pytest.approx(25.0 / 0.8)
+    assert read_delta(lake / "silver" / "orders_quarantine").num_rows == 0
 
 
 def test_each_event_three_times_is_once_in_silver(medallion, tmp_path):
