@@ -33,6 +33,12 @@ namespace {
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr size_t kLingerMaxBytes = 16 << 20;
 
+// What one read asks the socket for. Beast reads max(512, free capacity)
+// bytes, and a flat_buffer that starts empty only ever grows to 512: every
+// request bigger than that (a predict body with a few dozen features) took
+// two recv calls.
+constexpr size_t kReadChunkBytes = 16 << 10;
+
 // Bounds a connection's metrics cache (a client cycling through many routes
 // just falls back to the family lookups).
 constexpr size_t kMaxCachedMetrics = 16;
@@ -119,6 +125,7 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, ServerState& state, uint64_t id)
       : socket_(std::move(socket)), deadline_(socket_.get_executor()), state_(state), id_(id) {
+    buffer_.reserve(kReadChunkBytes);
     state_.open_connections->Inc();
   }
   ~Session() {
@@ -189,10 +196,56 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!inserted) it->second += ", " + std::string(ToStd(field.value()));
     }
     request.body = std::move(req.body());
-    const Method method = request.method;
-    Dispatched dispatched = state_.router->Dispatch(std::move(request));
-    Respond(std::move(dispatched.response), dispatched.route, method, req.keep_alive(), start);
+    TurnBatch::Add({shared_from_this(), std::move(request), req.keep_alive(), start}, socket_.get_executor());
   }
+
+  // The requests whose reads completed in one turn of a thread's event loop:
+  // they are dispatched together (Router::DispatchAll) by a handler posted
+  // behind those reads, so a route with a batch handler (predict) makes one
+  // call for all of them. Nothing waits for a timer: the batch is whatever
+  // arrived together, one request when the server is idle.
+  struct Pending {
+    std::shared_ptr<Session> session;
+    Request request;
+    bool keep_alive;
+    Clock::time_point start;
+  };
+  class TurnBatch {
+   public:
+    static void Add(Pending pending, const net::any_io_executor& executor) {
+      auto& batch = ThisThread();
+      batch.pending_.push_back(std::move(pending));
+      if (batch.pending_.size() == 1) net::post(executor, [&batch] { batch.Flush(); });
+    }
+
+   private:
+    // One io_context per thread, run by that thread alone: the batch of the
+    // loop this thread runs.
+    static TurnBatch& ThisThread() {
+      thread_local TurnBatch batch;
+      return batch;
+    }
+
+    void Flush() {
+      std::vector<Pending> pending;
+      pending.swap(pending_);
+      std::vector<Request> requests;
+      requests.reserve(pending.size());
+      std::vector<Method> methods;
+      for (auto& p : pending) {
+        methods.push_back(p.request.method);
+        requests.push_back(std::move(p.request));
+      }
+      // Sessions of one thread belong to one server (one router).
+      auto dispatched = pending.front().session->state_.router->DispatchAll(std::move(requests));
+      for (size_t i = 0; i < pending.size(); ++i) {
+        pending[i].session->Respond(std::move(dispatched[i].response), dispatched[i].route, methods[i],
+                                    pending[i].keep_alive, pending[i].start);
+      }
+    }
+
+    std::vector<Pending> pending_;
+  };
 
   void SendError(Clock::time_point start, int status, std::string_view code, std::string message) {
     linger_ = true;

@@ -3,7 +3,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
+#include <span>
 #include <thread>
 
 #include <boost/asio.hpp>
@@ -309,6 +311,66 @@ TEST(HttpServer, ReadTimeoutAnswers408MidRequestClosesIdleAndMovesWithEachReques
   Client idle(server.port());
   EXPECT_TRUE(idle.ServerClosed());
   server.Stop();
+}
+
+TEST(HttpServer, RequestsThatArriveTogetherReachTheBatchHandlerTogether) {
+  MetricsRegistry metrics;
+  auto router = std::make_shared<Router>();
+  std::mutex mu;
+  std::vector<size_t> batch_sizes;
+  RouteSpec echo;
+  echo.method = Method::kPost;
+  echo.path = "/echo";
+  echo.operation_id = "echo";
+  ASSERT_TRUE(router->Add(
+      echo, [](const Request& r) { return JsonResponse(200, {{"echo", r.body}}); },
+      [&](std::span<const Request> requests) {
+        std::lock_guard<std::mutex> lock(mu);
+        batch_sizes.push_back(requests.size());
+        std::vector<Response> out;
+        for (const auto& r : requests) out.push_back(JsonResponse(200, {{"echo", r.body}}));
+        return out;
+      }).ok());
+  // Holds the server's only thread while the echo requests arrive.
+  RouteSpec slow;
+  slow.path = "/slow";
+  slow.operation_id = "slow";
+  ASSERT_TRUE(router->Add(slow, [](const Request&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    return JsonResponse(200, {{"slow", true}});
+  }).ok());
+  ServerOptions options;
+  options.port = 0;
+  options.threads = 1;
+  options.metrics = &metrics;
+  HttpServer server(options, router);
+  ASSERT_TRUE(server.Start().ok());
+
+  constexpr int kClients = 4;
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < kClients; ++i) clients.push_back(std::make_unique<Client>(server.port()));
+  Client blocker(server.port());
+  std::thread slow_request([&] { EXPECT_EQ(blocker.Get("/slow").result_int(), 200); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::vector<std::thread> senders;
+  for (int i = 0; i < kClients; ++i) {
+    senders.emplace_back([&, i] {
+      // Twice: the second round is answered after the first, on a loop that
+      // is no longer blocked.
+      for (int round = 0; round < 2; ++round) {
+        const std::string body = "client " + std::to_string(i) + " round " + std::to_string(round);
+        auto res = clients[i]->Post("/echo", body);
+        EXPECT_EQ(res.result_int(), 200);
+        EXPECT_EQ(Json(res)["echo"], body);
+      }
+    });
+  }
+  for (auto& t : senders) t.join();
+  slow_request.join();
+  server.Stop();
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_FALSE(batch_sizes.empty());
+  EXPECT_EQ(batch_sizes.front(), static_cast<size_t>(kClients));  // all first rounds waited behind /slow together
 }
 
 TEST(HttpServer, BindFailureNamesTheAddress) {

@@ -1,6 +1,8 @@
 #include "medallion/serve/predict_route.h"
 
+#include <cmath>
 #include <limits>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -14,12 +16,32 @@ BodyError Invalid(std::string message, std::string field) {
   return {400, "invalid_body", std::move(message), std::move(field)};
 }
 
+// Written directly (fmt's shortest round-trip doubles, as nlohmann would
+// print them) rather than through a JSON tree: this is the hot route.
+Response PredictionsResponse(const ModelInfo& info, std::span<const double> predictions) {
+  Response response;
+  auto out = std::back_inserter(response.body);
+  fmt::format_to(out, R"({{"model":{{"name":{},"version":{}}},"predictions":[)", nlohmann::json(info.name).dump(),
+                 nlohmann::json(info.version).dump());
+  for (size_t i = 0; i < predictions.size(); ++i) {
+    if (i > 0) response.body.push_back(',');
+    if (std::isfinite(predictions[i])) {
+      fmt::format_to(out, "{}", predictions[i]);
+    } else {
+      response.body += "null";
+    }
+  }
+  response.body += "]}";
+  return response;
+}
+
 // Streams the body into the matrix as nlohmann's parser reads it: no JSON
 // tree, no per-value allocations. Any callback returning false stops the
 // parse; `error` then says why (unset: the JSON itself was malformed).
 class PredictBodyReader final : public nlohmann::json_sax<nlohmann::json> {
  public:
-  PredictBodyReader(const Predictor* model, FeatureMatrix& matrix) : model_(model), matrix_(matrix) {}
+  PredictBodyReader(const Predictor* model, FeatureMatrix& matrix)
+      : model_(model), matrix_(matrix), first_row_(matrix.num_rows) {}
 
   std::optional<BodyError> error;
   bool saw_rows = false;
@@ -62,7 +84,7 @@ class PredictBodyReader final : public nlohmann::json_sax<nlohmann::json> {
     }
   }
   bool end_array() override {
-    if (--depth_ == 1 && matrix_.num_rows == 0) return Fail(Invalid("must hold at least one row", "rows"));
+    if (--depth_ == 1 && matrix_.num_rows == first_row_) return Fail(Invalid("must hold at least one row", "rows"));
     return true;
   }
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
@@ -72,11 +94,11 @@ class PredictBodyReader final : public nlohmann::json_sax<nlohmann::json> {
     error = std::move(e);
     return false;
   }
-  std::string RowField() const { return fmt::format("rows[{}]", matrix_.num_rows); }
-  std::string FeatureField() const { return fmt::format("rows[{}].{}", matrix_.num_rows, key_); }
+  std::string RowField() const { return fmt::format("rows[{}]", matrix_.num_rows - first_row_); }
+  std::string FeatureField() const { return fmt::format("rows[{}].{}", matrix_.num_rows - first_row_, key_); }
 
   bool StartRow() {
-    if (matrix_.num_rows == kMaxPredictRows) {
+    if (matrix_.num_rows - first_row_ == kMaxPredictRows) {
       // 400, not 413: the bytes fit, the request breaks a documented rule
       // (maxItems), and clients treat 400 as "fix the request".
       return Fail({400, "too_many_rows", fmt::format("at most {} rows per request, got more", kMaxPredictRows),
@@ -112,6 +134,7 @@ class PredictBodyReader final : public nlohmann::json_sax<nlohmann::json> {
 
   const Predictor* model_;
   FeatureMatrix& matrix_;
+  const size_t first_row_;  // this body's rows start here (several bodies share one matrix)
   int depth_ = 0;
   std::string key_;
 };
@@ -122,12 +145,62 @@ std::optional<BodyError> ParsePredictBody(std::string_view body, const Predictor
   matrix.num_rows = 0;
   matrix.num_cols = model ? model->feature_names().size() : 0;
   matrix.values.clear();
+  return AppendPredictBody(body, model, matrix);
+}
+
+std::optional<BodyError> AppendPredictBody(std::string_view body, const Predictor* model, FeatureMatrix& matrix) {
+  const size_t first_row = matrix.num_rows;
   PredictBodyReader reader(model, matrix);
   const bool parsed = nlohmann::json::sax_parse(body, &reader, nlohmann::json::input_format_t::json, /*strict=*/true);
-  if (reader.error) return reader.error;
-  if (!parsed) return BodyError{400, "malformed_json", "request body is not valid JSON", "body"};
-  if (!reader.saw_rows) return Invalid("is required", "rows");
-  return std::nullopt;
+  std::optional<BodyError> error;
+  if (reader.error) error = std::move(reader.error);
+  else if (!parsed) error = BodyError{400, "malformed_json", "request body is not valid JSON", "body"};
+  else if (!reader.saw_rows) error = Invalid("is required", "rows");
+  if (error) {
+    matrix.num_rows = first_row;
+    matrix.values.resize(first_row * matrix.num_cols);
+  }
+  return error;
+}
+
+std::vector<Response> PredictAll(const PredictorSlot& slot, std::span<const Request> requests) {
+  std::shared_ptr<const Predictor> predictor = slot.Get();  // one model for the whole batch
+  thread_local FeatureMatrix matrix;  // reused: its buffer outlives the requests
+  matrix.num_rows = 0;
+  matrix.num_cols = predictor ? predictor->feature_names().size() : 0;
+  matrix.values.clear();
+  std::vector<Response> responses(requests.size());
+  std::vector<std::optional<std::pair<size_t, size_t>>> rows(requests.size());  // [first, end) in the matrix
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const size_t first = matrix.num_rows;
+    if (auto error = AppendPredictBody(requests[i].body, predictor.get(), matrix)) {
+      responses[i] = ErrorResponse(error->status, error->code, error->message, error->field);
+    } else {
+      rows[i] = {first, matrix.num_rows};
+    }
+  }
+  if (matrix.num_rows == 0 && predictor) return responses;  // every body was refused
+  Result<std::vector<double>> predictions = std::vector<double>{};
+  if (predictor) predictions = predictor->Predict(matrix);
+  Response failed;
+  if (!predictor) {
+    failed = ErrorResponse(503, "no_champion", "no champion model is loaded yet");
+  } else if (!predictions.ok()) {
+    const int status = HttpStatusFor(predictions.status());
+    failed = ErrorResponse(status, "prediction_failed",
+                           status >= 500 ? "the model could not predict" : predictions.status().message());
+  }
+  const ModelInfo info = predictor ? predictor->model() : ModelInfo{};
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (!rows[i]) continue;
+    if (!predictor || !predictions.ok()) {
+      responses[i] = failed;
+      continue;
+    }
+    responses[i] = PredictionsResponse(info, std::span<const double>(*predictions).subspan(
+                                                 rows[i]->first, rows[i]->second - rows[i]->first));
+  }
+  return responses;
 }
 
 nlohmann::json PredictRequestSchema(const PredictorSlot& slot) {
@@ -170,38 +243,10 @@ Status AddPredictRoute(Router& router, std::shared_ptr<PredictorSlot> slot) {
                           {"properties", {{"name", {{"type", "string"}}}, {"version", {{"type", "string"}}}}}}},
                         {"predictions", {{"type", "array"}, {"items", {{"type", {"number", "null"}}}}}}}}}}};
   spec.error_responses = {ErrorSpec(503, "No champion model is loaded yet")};
-  return router.Add(std::move(spec), [slot](const Request& request) {
-    std::shared_ptr<const Predictor> predictor = slot->Get();
-    thread_local FeatureMatrix matrix;  // reused: its buffer outlives the request
-    if (auto error = ParsePredictBody(request.body, predictor.get(), matrix)) {
-      return ErrorResponse(error->status, error->code, error->message, error->field);
-    }
-    if (!predictor) return ErrorResponse(503, "no_champion", "no champion model is loaded yet");
-    auto predictions = predictor->Predict(matrix);
-    if (!predictions.ok()) {
-      int status = HttpStatusFor(predictions.status());
-      return ErrorResponse(status, "prediction_failed",
-                           status >= 500 ? "the model could not predict" : predictions.status().message());
-    }
-    // Written directly (fmt's shortest round-trip doubles, as nlohmann would
-    // print them) rather than through a JSON tree: this is the hot route.
-    const ModelInfo info = predictor->model();
-    Response response;
-    auto out = std::back_inserter(response.body);
-    fmt::format_to(out, R"({{"model":{{"name":{},"version":{}}},"predictions":[)", nlohmann::json(info.name).dump(),
-                   nlohmann::json(info.version).dump());
-    for (size_t i = 0; i < predictions->size(); ++i) {
-      double p = (*predictions)[i];
-      if (i > 0) response.body.push_back(',');
-      if (std::isfinite(p)) {
-        fmt::format_to(out, "{}", p);
-      } else {
-        response.body += "null";
-      }
-    }
-    response.body += "]}";
-    return response;
-  });
+  return router.Add(
+      std::move(spec),
+      [slot](const Request& request) { return std::move(PredictAll(*slot, std::span<const Request>(&request, 1))[0]); },
+      [slot](std::span<const Request> requests) { return PredictAll(*slot, requests); });
 }
 
 }  // namespace medallion::serve

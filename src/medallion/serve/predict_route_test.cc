@@ -23,6 +23,16 @@ class ProductPredictor : public Predictor {
   }
 };
 
+// Counts its calls, so a test can see requests predicted together.
+class CountingPredictor : public ProductPredictor {
+ public:
+  Result<std::vector<double>> Predict(const FeatureMatrix& m) const override {
+    ++calls;
+    return ProductPredictor::Predict(m);
+  }
+  mutable int calls = 0;
+};
+
 Request Post(std::string body) {
   Request r;
   r.method = Method::kPost;
@@ -47,6 +57,31 @@ TEST_F(PredictRouteTest, PredictsWithTheChampion) {
   auto body = nlohmann::json::parse(d.response.body);
   EXPECT_EQ(body["model"], (nlohmann::json{{"name", "demand_xgb"}, {"version", "3"}}));
   EXPECT_EQ(body["predictions"], (nlohmann::json{10.0, 0.0, 0.0}));
+}
+
+TEST_F(PredictRouteTest, RequestsPredictedTogetherGetTheirOwnRowsAndErrors) {
+  auto model = std::make_shared<CountingPredictor>();
+  slot_->Set(model);
+  std::vector<Request> requests;
+  requests.push_back(Post(R"({"rows": [{"price": 2, "quantity": 3}, {"price": 1, "quantity": 1}]})"));
+  requests.push_back(Post(R"({"rows": [{"price": 2, "quantity": "3"}]})"));  // refused: a string
+  requests.push_back(Post(R"({"rows": [{"price": 5, "quantity": 5}]})"));
+  requests.push_back(Post(R"({"rows": [{"price": 7, "quantity": 1}, {"price": 1)"));  // truncated
+  auto out = router_.DispatchAll(requests);
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(model->calls, 1);
+  EXPECT_EQ(nlohmann::json::parse(out[0].response.body)["predictions"], (nlohmann::json{6.0, 1.0}));
+  EXPECT_EQ(out[1].response.status, 400);
+  EXPECT_EQ(Error(out[1].response)["field"], "rows[0].quantity");
+  EXPECT_EQ(nlohmann::json::parse(out[2].response.body)["predictions"], (nlohmann::json{25.0}));
+  EXPECT_EQ(out[3].response.status, 400);
+  EXPECT_EQ(Error(out[3].response)["code"], "malformed_json");
+  // Each answer is what the request would have got alone.
+  for (size_t i = 0; i < requests.size(); ++i) {
+    auto alone = router_.Dispatch(requests[i]);
+    EXPECT_EQ(alone.response.status, out[i].response.status) << i;
+    EXPECT_EQ(alone.response.body, out[i].response.body) << i;
+  }
 }
 
 TEST_F(PredictRouteTest, NoChampionIs503AfterValidation) {

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <exception>
+#include <map>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -24,7 +25,7 @@ bool IsJsonContentType(std::string_view content_type) {
 
 }  // namespace
 
-Status Router::Add(RouteSpec spec, Handler handler) {
+Status Router::Add(RouteSpec spec, Handler handler, BatchHandler batch) {
   if (spec.path.empty() || spec.path.front() != '/') {
     return Status::InvalidArgument("route path must start with '/': " + spec.path);
   }
@@ -52,6 +53,7 @@ Status Router::Add(RouteSpec spec, Handler handler) {
   if (spec.operation_id.empty()) return Status::InvalidArgument("route " + spec.path + " has no operation_id");
   route.spec = std::move(spec);
   route.handler = std::move(handler);
+  route.batch_handler = std::move(batch);
   routes_.push_back(std::move(route));
   return Status::OK();
 }
@@ -77,6 +79,54 @@ int Router::Match(const Route& route, const std::vector<std::string_view>& segme
 }
 
 Dispatched Router::Dispatch(Request request) const {
+  auto resolved = Resolve(request);
+  if (auto* done = std::get_if<Dispatched>(&resolved)) return std::move(*done);
+  return Call(*std::get<const Route*>(resolved), request);
+}
+
+std::vector<Dispatched> Router::DispatchAll(std::vector<Request> requests) const {
+  std::vector<Dispatched> out(requests.size());
+  // Requests of each batching route, in arrival order, and where they came from.
+  std::map<const Route*, std::pair<std::vector<Request>, std::vector<size_t>>> batches;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    auto resolved = Resolve(requests[i]);
+    if (auto* done = std::get_if<Dispatched>(&resolved)) {
+      out[i] = std::move(*done);
+      continue;
+    }
+    const Route* route = std::get<const Route*>(resolved);
+    if (!route->batch_handler || requests.size() == 1) {
+      out[i] = Call(*route, requests[i]);
+      continue;
+    }
+    auto& [batch, positions] = batches[route];
+    batch.push_back(std::move(requests[i]));
+    positions.push_back(i);
+  }
+  for (auto& [route, batch] : batches) {
+    auto& [batch_requests, positions] = batch;
+    std::vector<Response> responses;
+    try {
+      responses = route->batch_handler(batch_requests);
+    } catch (const std::exception& e) {
+      spdlog::error("batch handler for {} {} threw: {}", MethodName(route->spec.method), route->spec.path, e.what());
+    } catch (...) {
+      spdlog::error("batch handler for {} {} threw a non-standard exception", MethodName(route->spec.method),
+                    route->spec.path);
+    }
+    if (responses.size() != positions.size()) {
+      if (!responses.empty()) {
+        spdlog::error("batch handler for {} answered {} of {} requests", route->spec.path, responses.size(),
+                      positions.size());
+      }
+      responses.assign(positions.size(), ErrorResponse(500, "internal", "internal error"));
+    }
+    for (size_t k = 0; k < positions.size(); ++k) out[positions[k]] = {std::move(responses[k]), route->spec.path};
+  }
+  return out;
+}
+
+std::variant<const Route*, Dispatched> Router::Resolve(Request& request) const {
   const auto segments = SplitPath(request.path);
   const Route* best_path_match = nullptr;
   const Route* best = nullptr;
@@ -109,7 +159,7 @@ Dispatched Router::Dispatch(Request request) const {
     bool is_api = request.path == "/api" || request.path.starts_with("/api/");
     if (allowed.empty() && fallback_ && !is_api &&
         (request.method == Method::kGet || request.method == Method::kHead)) {
-      return {fallback_(request), "static"};
+      return Dispatched{fallback_(request), "static"};
     }
     if (!allowed.empty()) {
       std::string allow;
@@ -117,9 +167,9 @@ Dispatched Router::Dispatch(Request request) const {
       Response response = ErrorResponse(405, "method_not_allowed",
                                         std::string(MethodName(request.method)) + " is not allowed here; use " + allow);
       response.headers.emplace_back("Allow", allow);
-      return {std::move(response), best_path_match->spec.path};
+      return Dispatched{std::move(response), best_path_match->spec.path};
     }
-    return {ErrorResponse(404, "not_found", "no route for this path"), "unmatched"};
+    return Dispatched{ErrorResponse(404, "not_found", "no route for this path"), "unmatched"};
   }
 
   const RouteSpec& spec = best->spec;
@@ -130,16 +180,16 @@ Dispatched Router::Dispatch(Request request) const {
         Response response = ErrorResponse(401, "unauthenticated", "admin route: send Authorization: Bearer <token>",
                                           "Authorization");
         response.headers.emplace_back("WWW-Authenticate", "Bearer");
-        return {std::move(response), spec.path};
+        return Dispatched{std::move(response), spec.path};
       }
       case AuthOutcome::kDenied:
-        return {ErrorResponse(403, "forbidden", "admin token not accepted", "Authorization"), spec.path};
+        return Dispatched{ErrorResponse(403, "forbidden", "admin token not accepted", "Authorization"), spec.path};
     }
   }
 
   auto validated = ValidateParams(spec.params, best_params, request.query);
   if (auto* error = std::get_if<ParamError>(&validated)) {
-    return {ErrorResponse(400, "invalid_parameter", error->field + " " + error->message, error->field), spec.path};
+    return Dispatched{ErrorResponse(400, "invalid_parameter", error->field + " " + error->message, error->field), spec.path};
   }
   request.params = std::get<ParamValues>(std::move(validated));
   request.path_params = std::move(best_params);
@@ -147,13 +197,18 @@ Dispatched Router::Dispatch(Request request) const {
   if (spec.request_schema) {
     std::string_view content_type = request.Header("content-type");
     if (!content_type.empty() && !IsJsonContentType(content_type)) {
-      return {ErrorResponse(415, "unsupported_media_type", "request body must be application/json", "Content-Type"),
-              spec.path};
+      return Dispatched{ErrorResponse(415, "unsupported_media_type", "request body must be application/json",
+                                      "Content-Type"),
+                        spec.path};
     }
   }
+  return best;
+}
 
+Dispatched Router::Call(const Route& route, const Request& request) {
+  const RouteSpec& spec = route.spec;
   try {
-    return {best->handler(request), spec.path};
+    return {route.handler(request), spec.path};
   } catch (const std::exception& e) {
     spdlog::error("handler for {} {} threw: {}", MethodName(spec.method), spec.path, e.what());
   } catch (...) {

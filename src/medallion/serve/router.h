@@ -7,8 +7,10 @@
 
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -46,9 +48,16 @@ struct RouteSpec {
 
 using Handler = std::function<Response(const Request&)>;
 
+// Several requests of one route at once, already matched, authenticated and
+// validated like any other: one response per request, in order. For routes
+// whose work has a per-call cost worth sharing (one XGBoost call for the rows
+// of every predict request that arrived together).
+using BatchHandler = std::function<std::vector<Response>(std::span<const Request>)>;
+
 struct Route {
   RouteSpec spec;
   Handler handler;
+  BatchHandler batch_handler;  // optional
   std::vector<std::string> segments;  // template split on '/'
 };
 
@@ -64,7 +73,8 @@ class Router {
   explicit Router(AdminAuth auth = AdminAuth()) : auth_(std::move(auth)) {}
 
   // InvalidArgument for a malformed template or a duplicate method + path.
-  Status Add(RouteSpec spec, Handler handler);
+  // `batch`, if given, must answer each request as `handler` would.
+  Status Add(RouteSpec spec, Handler handler, BatchHandler batch = {});
 
   // Handles GET/HEAD requests that match no route outside /api/ (the
   // dashboard's static files).
@@ -73,6 +83,11 @@ class Router {
   // Never throws: a handler exception becomes a 500 with no details.
   Dispatched Dispatch(Request request) const;
 
+  // The requests that arrived together (one event-loop turn), answered as
+  // Dispatch answers each, except that those of a route with a batch
+  // handler go to it in one call. Responses are in request order.
+  std::vector<Dispatched> DispatchAll(std::vector<Request> requests) const;
+
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
@@ -80,6 +95,11 @@ class Router {
   // number of literal segments matched (more literals = more specific), or -1.
   static int Match(const Route& route, const std::vector<std::string_view>& segments,
                    std::map<std::string, std::string>* params);
+
+  // Matches, authenticates and validates `request` (filling its params):
+  // the route to call, or the response that ends it here (404, 401, 400...).
+  std::variant<const Route*, Dispatched> Resolve(Request& request) const;
+  static Dispatched Call(const Route& route, const Request& request);
 
   std::vector<Route> routes_;
   Handler fallback_;

@@ -106,6 +106,58 @@ TEST_F(RouterTest, FallbackServesOnlyNonApiGets) {
   EXPECT_EQ(router_.Dispatch(Make(Method::kPost, "/sales")).response.status, 404);
 }
 
+TEST(Router, DispatchAllHandsARoutesRequestsToItsBatchHandlerInOneCall) {
+  Router router(AdminAuth("tok"));
+  std::vector<size_t> batch_sizes;
+  RouteSpec echo;
+  echo.method = Method::kPost;
+  echo.path = "/echo";
+  echo.operation_id = "echo";
+  auto one = [](const Request& r) { return JsonResponse(200, {{"echo", r.body}, {"batched", false}}); };
+  auto many = [&batch_sizes](std::span<const Request> requests) {
+    batch_sizes.push_back(requests.size());
+    std::vector<Response> out;
+    for (const auto& r : requests) out.push_back(JsonResponse(200, {{"echo", r.body}, {"batched", true}}));
+    return out;
+  };
+  ASSERT_TRUE(router.Add(echo, one, many).ok());
+  RouteSpec plain;
+  plain.path = "/plain";
+  plain.operation_id = "plain";
+  ASSERT_TRUE(router.Add(plain, [](const Request&) { return JsonResponse(200, {{"plain", true}}); }).ok());
+
+  std::vector<Request> requests;
+  for (const char* body : {"a", "b"}) {
+    requests.push_back(Make(Method::kPost, "/echo"));
+    requests.back().body = body;
+  }
+  requests.insert(requests.begin() + 1, Make(Method::kGet, "/plain"));
+  requests.push_back(Make(Method::kGet, "/nowhere"));
+  requests.push_back(Make(Method::kPost, "/echo"));
+  requests.back().body = "c";
+  auto out = router.DispatchAll(std::move(requests));
+  ASSERT_EQ(out.size(), 5u);
+  EXPECT_EQ(batch_sizes, (std::vector<size_t>{3}));
+  EXPECT_EQ(Body(out[0].response)["echo"], "a");
+  EXPECT_EQ(Body(out[0].response)["batched"], true);
+  EXPECT_EQ(Body(out[1].response)["plain"], true);
+  EXPECT_EQ(Body(out[2].response)["echo"], "b");
+  EXPECT_EQ(out[3].response.status, 404);
+  EXPECT_EQ(out[3].route, "unmatched");
+  EXPECT_EQ(Body(out[4].response)["echo"], "c");
+  EXPECT_EQ(out[4].route, "/echo");
+
+  // Alone, a request takes the plain handler; a batch handler that answers
+  // the wrong number of requests fails them all as an opaque 500.
+  auto single = router.DispatchAll({Make(Method::kPost, "/echo")});
+  EXPECT_EQ(Body(single[0].response)["batched"], false);
+  Router broken;
+  ASSERT_TRUE(broken.Add(echo, one, [](std::span<const Request>) { return std::vector<Response>(1); }).ok());
+  auto failed = broken.DispatchAll({Make(Method::kPost, "/echo"), Make(Method::kPost, "/echo")});
+  EXPECT_EQ(failed[0].response.status, 500);
+  EXPECT_EQ(failed[1].response.status, 500);
+}
+
 TEST(Router, RejectsBadDeclarations) {
   Router router;
   RouteSpec spec;
