@@ -107,7 +107,7 @@ TEST_F(PredictRouteTest, BadBodiesNameTheField) {
            {R"({"rows": [{"price": "cheap"}]})", 400, "rows[0].price"},
            {R"({"rows": [{"price": 1, "pirce": 2}]})", 400, "rows[0].pirce"},
            {R"({"rows": [{"price": 1e300}]})", 400, "rows[0].price"},
-           {R"({"rows": [{"price": 1e400}]})", 400, "body"},  // nlohmann: beyond double, a parse error
+           {R"({"rows": [{"price": 1e400}]})", 400, "body"},  // beyond double: a parse error
            {R"({"rows": [{"price": 01}]})", 400, "body"},
            {R"({"rows": [{"price": -}]})", 400, "body"},
            {R"({"rows": [{"price": 1}])", 400, "body"},
@@ -123,6 +123,13 @@ TEST_F(PredictRouteTest, BadBodiesNameTheField) {
     Response r = router_.Dispatch(Post(c.body)).response;
     EXPECT_EQ(r.status, c.status) << c.body;
     EXPECT_EQ(Error(r)["field"], c.field) << c.body;
+  }
+  // Bytes a C string cannot hold: anything after a NUL, a raw control character.
+  for (std::string body : {std::string(R"({"rows": [{"price": 1}]})") + '\0' + "trailing",
+                           std::string("{\"rows\": [{\"pr\x01ice\": 1}]}")}) {
+    Response r = router_.Dispatch(Post(body)).response;
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(Error(r)["code"], "malformed_json");
   }
 }
 
