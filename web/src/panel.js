@@ -76,6 +76,13 @@ export class ChartPanel {
     return this.option ? pointCount(this.option) : 0;
   }
 
+  // For charts with one row per item (a bar per table): the resize observer
+  // redraws the chart at the new height.
+  setHeight(height) {
+    const px = `${Math.round(height)}px`;
+    if (this.body.style.height !== px) this.body.style.height = px;
+  }
+
   showEmpty(empty) {
     this.card.classList.toggle('is-empty', empty);
     this.body.hidden = empty;

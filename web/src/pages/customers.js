@@ -15,15 +15,17 @@ function pieOption(list) {
   if (!list.length) return null;
   return {
     tooltip: { trigger: 'item', formatter: (p) => `${p.name}: ${count(p.value)} customers (${p.percent}%)` },
-    legend: { type: 'scroll', orient: 'vertical', right: 0, top: 'middle' },
+    // No legend: the labels name every slice, and a legend beside them left
+    // the labels too little room (they were cut to "loyal: 22....").
     series: [
       {
         type: 'pie',
         name: 'customers',
-        radius: ['38%', '70%'],
-        center: ['38%', '50%'],
+        radius: ['35%', '62%'],
+        center: ['50%', '50%'],
         avoidLabelOverlap: true,
-        label: { formatter: '{b}: {d}%' },
+        percentPrecision: 1,
+        label: { formatter: '{b} {d}%' },
         data: list.map((s) => ({ name: s.segment, value: s.customers })),
       },
     ],

@@ -22,10 +22,19 @@ function seriesOption(body) {
     .filter((p) => p.date && p.value !== null);
   if (!actual.length && !forecast.length) return null;
   const band = forecast.filter((p) => p.lower !== null && p.upper !== null);
+  // The newest day of sales is the one the stream is still filling: drawn
+  // as one more point of the same line it looked like demand collapsing.
+  // It gets its own dashed segment and legend entry instead.
+  const latestDay = field(body, 'to');
+  const partial = actual.length >= 2 && actual[actual.length - 1][0] === latestDay ? actual.slice(-2) : [];
+  const complete = partial.length ? actual.slice(0, -1) : actual;
   const series = [
-    { type: 'line', name: 'actual', data: actual, showSymbol: actual.length < 40, lineStyle: { width: 2 } },
+    { type: 'line', name: 'actual', data: complete, showSymbol: complete.length < 40, lineStyle: { width: 2 } },
     { type: 'line', name: 'forecast', data: forecast.map((p) => [p.date, p.value]), showSymbol: forecast.length < 40, lineStyle: { type: 'dashed', width: 2 } },
   ];
+  if (partial.length) {
+    series.push({ type: 'line', name: 'latest day so far', data: partial, symbol: 'emptyCircle', lineStyle: { type: 'dotted', width: 2 } });
+  }
   if (band.length) {
     // The interval as a stacked pair: an invisible lower line, then the
     // width (upper - lower) filled on top of it.
@@ -36,7 +45,7 @@ function seriesOption(body) {
     );
   }
   return {
-    legend: { top: 0, data: ['actual', 'forecast', ...(band.length ? ['interval'] : [])] },
+    legend: { top: 0, data: ['actual', ...(partial.length ? ['latest day so far'] : []), 'forecast', ...(band.length ? ['interval'] : [])] },
     tooltip: { trigger: 'axis', valueFormatter: (v) => decimal(v, 1) },
     grid: { left: 8, right: 16, top: 32, bottom: 40, containLabel: true },
     xAxis: { type: 'time' },
@@ -61,7 +70,8 @@ function backtestOption(backtest) {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v) => decimal(v, 3) },
     grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: shown.map(([, label]) => label) },
-    yAxis: { type: 'value', name: 'lower is better' },
+    // Left-aligned over the axis: centred on it, the name ran off the card.
+    yAxis: { type: 'value', name: 'lower is better', nameTextStyle: { align: 'left' } },
     series,
   };
 }

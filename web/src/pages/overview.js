@@ -92,6 +92,9 @@ export default {
         tiles.set('freshness-p99', duration(p99), p99 === null ? missing : 'event → Gold');
         tiles.set('quarantined', tables.length ? count(quarantined) : '–', 'rows held out of Silver');
 
+        // ~20 px a table: with a fixed height the names overlapped once the
+        // lake held two dozen tables.
+        tablesChart.setHeight(Math.max(280, 48 + 20 * tables.length));
         tablesChart.update(tableRowsOption(tables));
 
         if (tables.length || layers.length) {
