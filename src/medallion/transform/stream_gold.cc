@@ -1,6 +1,7 @@
 #include "medallion/transform/stream_gold.h"
 
 #include <arrow/api.h>
+#include <arrow/compute/api.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -78,6 +79,18 @@ Result<std::shared_ptr<arrow::Table>> SumCityHours(const std::shared_ptr<arrow::
   return GroupAggregate(rows, spec);
 }
 
+// The rows of `rows` whose `version_column` is after `version`.
+Result<std::shared_ptr<arrow::Table>> RowsAfterVersion(const std::shared_ptr<arrow::Table>& rows,
+                                                       const std::string& version_column, int64_t version) {
+  namespace cp = arrow::compute;
+  MEDALLION_ASSIGN_OR_RETURN_ARROW(
+      auto bound, cp::greater(cp::field_ref(version_column), cp::literal(version)).Bind(*rows->schema()));
+  MEDALLION_ASSIGN_OR_RETURN_ARROW(auto batch, rows->CombineChunksToBatch());
+  MEDALLION_ASSIGN_OR_RETURN_ARROW(arrow::Datum mask, cp::ExecuteScalarExpression(bound, cp::ExecBatch(*batch)));
+  MEDALLION_ASSIGN_OR_RETURN_ARROW(arrow::Datum kept, cp::Filter(rows, mask));
+  return kept.table();
+}
+
 }  // namespace
 
 // revenue_city_hourly is the table "visible in Gold" is timed on (as the
@@ -87,7 +100,7 @@ Result<std::shared_ptr<arrow::Table>> SumCityHours(const std::shared_ptr<arrow::
 // false when only a recompute will do (no table yet, or Silver rewrote
 // rows since the table's txn).
 Result<bool> AddToRevenueCityHourly(delta::Table& silver, const delta::Snapshot& snapshot, const std::string& lake_uri,
-                                    OrdersGoldUpdate* out) {
+                                    OrdersGoldUpdate* out, const AddedSilverRows* given) {
   static const std::string kTable = "revenue_city_hourly";
   const int64_t target = snapshot.version();
   MEDALLION_ASSIGN_OR_RETURN(auto gold, OpenGoldIfExists(lake_uri, kTable));
@@ -97,7 +110,12 @@ Result<bool> AddToRevenueCityHourly(delta::Table& silver, const delta::Snapshot&
   if (*consumed >= target) return true;
   MEDALLION_ASSIGN_OR_RETURN(bool appends, OnlyAppendedSince(silver, *consumed, target));
   if (!appends) return false;
-  MEDALLION_ASSIGN_OR_RETURN(auto added, ReadAddedRows(silver, snapshot, *consumed, target, "_silver_version"));
+  std::shared_ptr<arrow::Table> added;
+  if (given != nullptr && given->rows && given->from <= *consumed && given->to == target) {
+    MEDALLION_ASSIGN_OR_RETURN(added, RowsAfterVersion(given->rows, given->version_column, *consumed));
+  } else {
+    MEDALLION_ASSIGN_OR_RETURN(added, ReadAddedRows(silver, snapshot, *consumed, target, "_silver_version"));
+  }
   std::shared_ptr<arrow::Table> rows = added;
   if (added->num_rows() > 0) {
     MEDALLION_ASSIGN_OR_RETURN(auto dates, ReadDate32(*added, "event_date"));
@@ -159,7 +177,7 @@ const std::vector<std::string>& SlowOrdersGoldTables() {
 }
 
 Result<OrdersGoldUpdate> UpdateOrdersGold(delta::Table& silver, const std::string& lake_uri, int top_n,
-                                          OrdersGoldPass pass, SilverDayCache* cache) {
+                                          OrdersGoldPass pass, SilverDayCache* cache, const AddedSilverRows* added) {
   MEDALLION_RETURN_IF_ERROR(EnsureArrowComputeReady());
   MEDALLION_ASSIGN_OR_RETURN(auto snapshot, silver.Refresh());
   OrdersGoldUpdate out;
@@ -167,7 +185,7 @@ Result<OrdersGoldUpdate> UpdateOrdersGold(delta::Table& silver, const std::strin
   out.silver_version = target;
   std::set<std::string> recompute;  // fast tables to recompute for the touched days
   if (pass.hourly) {
-    MEDALLION_ASSIGN_OR_RETURN(const bool current, AddToRevenueCityHourly(silver, *snapshot, lake_uri, &out));
+    MEDALLION_ASSIGN_OR_RETURN(const bool current, AddToRevenueCityHourly(silver, *snapshot, lake_uri, &out, added));
     if (!current) recompute.insert("revenue_city_hourly");
   }
   if (pass.daily) {

@@ -52,19 +52,33 @@ struct OrdersGoldPass {
   bool slow = false;
 };
 
+// Silver rows a caller has already read (stream_tail.h ReadAddedRows): those
+// added by versions (from, to], each tagged with its version in
+// `version_column`. Handed to UpdateOrdersGold so the hourly update does not
+// read the same files again.
+struct AddedSilverRows {
+  std::shared_ptr<arrow::Table> rows;
+  int64_t from = -1;  // exclusive
+  int64_t to = -1;    // inclusive
+  std::string version_column;
+};
+
 // Runs `pass`; `commits` is empty when all were current. Two calls may run
 // at once (on two threads, each with its own `silver` handle) when their
 // passes name different tables. With a `cache` (kept by the caller across
 // calls) the daily tables read only the Silver files added since the
 // previous call.
+// `added`, if given and covering what revenue_city_hourly has not consumed,
+// replaces its read of the new Silver files.
 Result<OrdersGoldUpdate> UpdateOrdersGold(delta::Table& silver, const std::string& lake_uri, int top_n,
-                                          OrdersGoldPass pass, SilverDayCache* cache = nullptr);
+                                          OrdersGoldPass pass, SilverDayCache* cache = nullptr,
+                                          const AddedSilverRows* added = nullptr);
 
 // Adds the Silver rows after revenue_city_hourly's txn to its hourly sums;
 // false when the table must be recomputed instead (absent, or Silver
 // rewrote rows since).
 Result<bool> AddToRevenueCityHourly(delta::Table& silver, const delta::Snapshot& snapshot, const std::string& lake_uri,
-                                    OrdersGoldUpdate* out);
+                                    OrdersGoldUpdate* out, const AddedSilverRows* added = nullptr);
 
 // Silver rows with product_id and customer_id as int64, as the Gold table
 // functions (gold_tables.h, features_daily.h, rfm_scores.h) key them: a

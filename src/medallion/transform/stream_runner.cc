@@ -171,8 +171,9 @@ Result<bool> StreamRunner::Impl::RunOrdersGold(bool silver_moved) {
   OrdersGoldPass pass;
   pass.daily = !background_daily && (now - last_daily_refresh_ms >= options.daily_interval_ms || !silver_moved);
   pass.slow = !background_daily && (now - last_slow_refresh_ms >= options.rfm_interval_ms || !silver_moved);
-  MEDALLION_ASSIGN_OR_RETURN(auto update,
-                             UpdateOrdersGold(*silver_orders, options.lake_uri, options.top_n, pass, &silver_days));
+  const AddedSilverRows given{added, from, target, kVersionColumn};
+  MEDALLION_ASSIGN_OR_RETURN(auto update, UpdateOrdersGold(*silver_orders, options.lake_uri, options.top_n, pass,
+                                                           &silver_days, added ? &given : nullptr));
   if (pass.slow) last_slow_refresh_ms = now;
   if (pass.daily) last_daily_refresh_ms = now;
 

@@ -15,6 +15,8 @@
 #include "medallion/transform/rfm_scores.h"
 #include "medallion/transform/silver_job.h"
 #include "medallion/transform/stream_gold.h"
+#include "medallion/transform/stream_gold_writer.h"
+#include "medallion/transform/stream_tail.h"
 #include "medallion/transform/stream_test_support.h"
 
 namespace medallion::transform {
@@ -265,6 +267,86 @@ TEST(StreamRunnerTest, StartAndStopRunTriggersOnAThread) {
   EXPECT_GT((*runner)->Stats().gold.commits, 0);
   EXPECT_GT((*runner)->Stats().triggers, 0);
   EXPECT_TRUE(std::filesystem::exists(lake.path(kStreamStatusPath)));
+}
+
+// The hourly update takes the Silver rows the runner already read instead of
+// reading the files again, and reads them itself when they do not cover what
+// it has not consumed. Doubled amounts in the given rows show which happened.
+TEST(StreamGoldTest, HourlyUpdateUsesTheRowsItIsGivenOnlyWhenTheyCoverItsGap) {
+  TempLake lake("hourly_given");
+  auto slices = OrderSlices();
+  lake.AppendBronze("orders", slices[0], kIngest);
+  {
+    auto runner = StreamRunner::Open(Options(lake));
+    ASSERT_TRUE(runner.ok()) << runner.status();
+    RunUntilIdle(**runner);
+  }
+  lake.AppendBronze("orders", slices[1], kIngest);
+  SilverJobOptions silver_options;
+  silver_options.bronze_uri = lake.path("bronze/orders");
+  silver_options.silver_uri = lake.path("silver/orders");
+  silver_options.suite = testing::DefaultSuite();
+  auto job = SilverJob::Open(silver_options);
+  ASSERT_TRUE(job.ok()) << job.status();
+  ASSERT_TRUE((*job)->CatchUp().ok());
+
+  auto silver = *delta::Table::Open(lake.path("silver/orders"));
+  auto snapshot = *silver->Refresh();
+  const int64_t target = snapshot->version();
+  const int64_t consumed = *GoldConsumedVersion(lake.uri(), "revenue_city_hourly").value();
+  ASSERT_LT(consumed, target);
+  auto all = *ReadAddedRows(*silver, *snapshot, -1, target, "v");
+  auto revenue_of = [](const arrow::Table& rows, int64_t after) {
+    auto versions = *ReadInt64(rows, "v");
+    auto types = *ReadString(rows, "event_type");
+    auto amounts = *ReadDouble(rows, "total_amount_usd");
+    double sum = 0;
+    for (size_t i = 0; i < versions.size(); ++i) {
+      if (versions[i] > after && types[i] == "order_created") sum += amounts[i];
+    }
+    return sum;
+  };
+  const double old_revenue = revenue_of(*all, -1) - revenue_of(*all, consumed);
+  const double new_revenue = revenue_of(*all, consumed);
+  ASSERT_GT(new_revenue, 0);
+  auto doubled_amounts = [&] {
+    auto amounts = *ReadDouble(*all, "total_amount_usd");
+    arrow::DoubleBuilder builder;
+    for (double a : amounts) EXPECT_TRUE(builder.Append(2 * a).ok());
+    auto column = all->schema()->GetFieldIndex("total_amount_usd");
+    return *all->SetColumn(column, all->schema()->field(column),
+                           std::make_shared<arrow::ChunkedArray>(builder.Finish().ValueOrDie()));
+  }();
+  auto gold_revenue = [&] {
+    const std::vector<double> revenue = *ReadDouble(*ReadDelta(lake.path("gold/revenue_city_hourly")), "revenue");
+    double sum = 0;
+    for (double v : revenue) sum += v;
+    return sum;
+  };
+
+  // Given rows that end before the snapshot: not used, the files are read.
+  OrdersGoldUpdate out;
+  AddedSilverRows stale{doubled_amounts, -1, target - 1, "v"};
+  ASSERT_TRUE(AddToRevenueCityHourly(*silver, *snapshot, lake.uri(), &out, &stale).value());
+  EXPECT_NEAR(gold_revenue(), old_revenue + new_revenue, 1e-6 * (old_revenue + new_revenue));
+
+  // Once more from the same start, now with rows that cover the gap: only
+  // their rows after the table's txn are added (doubled here).
+  lake.AppendBronze("orders", slices[2], kIngest);
+  ASSERT_TRUE((*job)->CatchUp().ok());
+  snapshot = *silver->Refresh();
+  all = *ReadAddedRows(*silver, *snapshot, -1, snapshot->version(), "v");
+  const double third = revenue_of(*all, target);
+  ASSERT_GT(third, 0);
+  auto amounts = *ReadDouble(*all, "total_amount_usd");
+  arrow::DoubleBuilder builder;
+  for (double a : amounts) ASSERT_TRUE(builder.Append(2 * a).ok());
+  const int column = all->schema()->GetFieldIndex("total_amount_usd");
+  auto doubled = *all->SetColumn(column, all->schema()->field(column),
+                                 std::make_shared<arrow::ChunkedArray>(builder.Finish().ValueOrDie()));
+  AddedSilverRows covering{doubled, -1, snapshot->version(), "v"};
+  ASSERT_TRUE(AddToRevenueCityHourly(*silver, *snapshot, lake.uri(), &out, &covering).value());
+  EXPECT_NEAR(gold_revenue(), old_revenue + new_revenue + 2 * third, 1e-6 * (old_revenue + new_revenue + 2 * third));
 }
 
 TEST(LatencyHistogramTest, QuantilesInterpolateInsideBuckets) {
