@@ -69,6 +69,28 @@ void RunUntilIdle(StreamRunner& runner) {
   FAIL() << "the runner never went idle";
 }
 
+// Runs the Silver job alone until it has consumed every Bronze version.
+void CatchUpSilver(const TempLake& lake) {
+  SilverJobOptions options;
+  options.bronze_uri = lake.path("bronze/orders");
+  options.silver_uri = lake.path("silver/orders");
+  options.suite = testing::DefaultSuite();
+  auto job = SilverJob::Open(options);
+  ASSERT_TRUE(job.ok()) << job.status();
+  auto caught_up = (*job)->CatchUp();
+  ASSERT_TRUE(caught_up.ok()) << caught_up.status();
+}
+
+// `rows` with every total_amount_usd doubled.
+std::shared_ptr<arrow::Table> WithDoubledDollars(const std::shared_ptr<arrow::Table>& rows) {
+  const std::vector<double> amounts = *ReadDouble(*rows, "total_amount_usd");
+  arrow::DoubleBuilder builder;
+  for (double a : amounts) EXPECT_TRUE(builder.Append(2 * a).ok());
+  const int column = rows->schema()->GetFieldIndex("total_amount_usd");
+  return *rows->SetColumn(column, rows->schema()->field(column),
+                          std::make_shared<arrow::ChunkedArray>(builder.Finish().ValueOrDie()));
+}
+
 // Every Gold table of the lake equals the batch functions on all of Silver.
 void ExpectGoldEqualsBatch(const TempLake& lake) {
   auto silver_rows = ReadDelta(lake.path("silver/orders"));
@@ -157,14 +179,7 @@ TEST(StreamRunnerTest, ExactlyOnceWhenARunDiesBetweenSilverAndGold) {
     crashed.AppendBronze("orders", slices[i], kIngest);
     ASSERT_TRUE((*uninterrupted)->RunOnce().ok());
     if (i % 3 == 1) {
-      // Only Silver ran before the "crash".
-      SilverJobOptions silver;
-      silver.bronze_uri = crashed.path("bronze/orders");
-      silver.silver_uri = crashed.path("silver/orders");
-      silver.suite = testing::DefaultSuite();
-      auto job = SilverJob::Open(silver);
-      ASSERT_TRUE(job.ok()) << job.status();
-      ASSERT_TRUE((*job)->CatchUp().ok());
+      CatchUpSilver(crashed);  // only Silver ran before the "crash"
     } else {
       // A fresh process for every trigger: all progress comes from the logs.
       auto runner = StreamRunner::Open(Options(crashed));
@@ -282,13 +297,7 @@ TEST(StreamGoldTest, HourlyUpdateUsesTheRowsItIsGivenOnlyWhenTheyCoverItsGap) {
     RunUntilIdle(**runner);
   }
   lake.AppendBronze("orders", slices[1], kIngest);
-  SilverJobOptions silver_options;
-  silver_options.bronze_uri = lake.path("bronze/orders");
-  silver_options.silver_uri = lake.path("silver/orders");
-  silver_options.suite = testing::DefaultSuite();
-  auto job = SilverJob::Open(silver_options);
-  ASSERT_TRUE(job.ok()) << job.status();
-  ASSERT_TRUE((*job)->CatchUp().ok());
+  CatchUpSilver(lake);
 
   auto silver = *delta::Table::Open(lake.path("silver/orders"));
   auto snapshot = *silver->Refresh();
@@ -309,14 +318,6 @@ TEST(StreamGoldTest, HourlyUpdateUsesTheRowsItIsGivenOnlyWhenTheyCoverItsGap) {
   const double old_revenue = revenue_of(*all, -1) - revenue_of(*all, consumed);
   const double new_revenue = revenue_of(*all, consumed);
   ASSERT_GT(new_revenue, 0);
-  auto doubled_amounts = [&] {
-    auto amounts = *ReadDouble(*all, "total_amount_usd");
-    arrow::DoubleBuilder builder;
-    for (double a : amounts) EXPECT_TRUE(builder.Append(2 * a).ok());
-    auto column = all->schema()->GetFieldIndex("total_amount_usd");
-    return *all->SetColumn(column, all->schema()->field(column),
-                           std::make_shared<arrow::ChunkedArray>(builder.Finish().ValueOrDie()));
-  }();
   auto gold_revenue = [&] {
     const std::vector<double> revenue = *ReadDouble(*ReadDelta(lake.path("gold/revenue_city_hourly")), "revenue");
     double sum = 0;
@@ -326,25 +327,19 @@ TEST(StreamGoldTest, HourlyUpdateUsesTheRowsItIsGivenOnlyWhenTheyCoverItsGap) {
 
   // Given rows that end before the snapshot: not used, the files are read.
   OrdersGoldUpdate out;
-  AddedSilverRows stale{doubled_amounts, -1, target - 1, "v"};
+  AddedSilverRows stale{WithDoubledDollars(all), -1, target - 1, "v"};
   ASSERT_TRUE(AddToRevenueCityHourly(*silver, *snapshot, lake.uri(), &out, &stale).value());
   EXPECT_NEAR(gold_revenue(), old_revenue + new_revenue, 1e-6 * (old_revenue + new_revenue));
 
   // Once more from the same start, now with rows that cover the gap: only
   // their rows after the table's txn are added (doubled here).
   lake.AppendBronze("orders", slices[2], kIngest);
-  ASSERT_TRUE((*job)->CatchUp().ok());
+  CatchUpSilver(lake);
   snapshot = *silver->Refresh();
   all = *ReadAddedRows(*silver, *snapshot, -1, snapshot->version(), "v");
   const double third = revenue_of(*all, target);
   ASSERT_GT(third, 0);
-  auto amounts = *ReadDouble(*all, "total_amount_usd");
-  arrow::DoubleBuilder builder;
-  for (double a : amounts) ASSERT_TRUE(builder.Append(2 * a).ok());
-  const int column = all->schema()->GetFieldIndex("total_amount_usd");
-  auto doubled = *all->SetColumn(column, all->schema()->field(column),
-                                 std::make_shared<arrow::ChunkedArray>(builder.Finish().ValueOrDie()));
-  AddedSilverRows covering{doubled, -1, snapshot->version(), "v"};
+  AddedSilverRows covering{WithDoubledDollars(all), -1, snapshot->version(), "v"};
   ASSERT_TRUE(AddToRevenueCityHourly(*silver, *snapshot, lake.uri(), &out, &covering).value());
   EXPECT_NEAR(gold_revenue(), old_revenue + new_revenue + 2 * third, 1e-6 * (old_revenue + new_revenue + 2 * third));
 }
