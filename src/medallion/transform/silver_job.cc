@@ -28,27 +28,6 @@ std::optional<int64_t> TxnOf(const delta::Table& table, const std::string& app_i
   return table.snapshot()->TxnVersion(app_id);
 }
 
-// A Silver table written by an older medallion lacks columns added since
-// (total_amount_usd). Silver is derived from Bronze, which keeps every
-// record, so the way out is a rebuild, not a guess at the missing values.
-Status CheckSilverSchema(const delta::Table& silver, const SilverJobOptions& options) {
-  const auto& have = *silver.snapshot()->schema();
-  for (const auto& field : SilverOrdersSchema()->fields()) {
-    if (have.GetFieldIndex(field->name()) >= 0) continue;
-    return Status::InvalidArgument(fmt::format(
-        "{} has no column '{}' (it was written by an older medallion). Silver is rebuilt from Bronze: remove {} "
-        "and {} and run again",
-        silver.uri(), field->name(), options.silver_uri, options.quarantine_uri));
-  }
-  return Status::OK();
-}
-
-}  // namespace
-
-std::string DefaultQuarantineUri(const std::string& silver_uri) { return StripTrailingSlash(silver_uri) + "_quarantine"; }
-
-namespace {
-
 // "<lake>" of "<lake>/silver/<entity>".
 std::string LakeOfSilverUri(const std::string& silver_uri) {
   const std::string silver = StripTrailingSlash(silver_uri);
@@ -59,7 +38,26 @@ std::string LakeOfSilverUri(const std::string& silver_uri) {
   return layer_slash == std::string::npos ? "." : silver.substr(0, layer_slash);
 }
 
+// A Silver table written by an older medallion lacks columns added since
+// (total_amount_usd). Silver and Gold derive from Bronze, which keeps every
+// record, so the way out is a rebuild, not a guess at the missing values.
+// Gold goes too: its txns count Silver versions a rebuilt Silver would
+// reach again only later.
+Status CheckSilverSchema(const delta::Table& silver, const SilverJobOptions& options) {
+  const auto& have = *silver.snapshot()->schema();
+  for (const auto& field : SilverOrdersSchema()->fields()) {
+    if (have.GetFieldIndex(field->name()) >= 0) continue;
+    return Status::InvalidArgument(fmt::format(
+        "{} has no column '{}' (it was written by an older medallion). Silver and Gold are rebuilt from Bronze: "
+        "remove {}, {} and {}/gold, and run again",
+        silver.uri(), field->name(), options.silver_uri, options.quarantine_uri, LakeOfSilverUri(options.silver_uri)));
+  }
+  return Status::OK();
+}
+
 }  // namespace
+
+std::string DefaultQuarantineUri(const std::string& silver_uri) { return StripTrailingSlash(silver_uri) + "_quarantine"; }
 
 std::string DefaultMetricsUri(const std::string& silver_uri) { return LakeOfSilverUri(silver_uri) + "/gold/quality_metrics"; }
 

@@ -231,7 +231,9 @@ TEST_F(SilverJobTest, ASilverTableFromBeforeTheDollarColumnIsRefusedWithTheWayOu
   auto job = SilverJob::Open(Options());
   ASSERT_FALSE(job.ok());
   EXPECT_NE(job.status().message().find("no column 'total_amount_usd'"), std::string::npos) << job.status();
-  EXPECT_NE(job.status().message().find("Silver is rebuilt from Bronze: remove"), std::string::npos) << job.status();
+  EXPECT_NE(job.status().message().find("Silver and Gold are rebuilt from Bronze: remove"), std::string::npos)
+      << job.status();
+  EXPECT_NE(job.status().message().find((lake_ / "gold").string()), std::string::npos) << job.status();
 }
 
 TEST(SilverJobUris, DefaultsFollowTheLakeLayout) {
