@@ -1,5 +1,5 @@
-// Markets: per symbol, price with its RSI and MACD panels on a shared time
-// axis, and how often the direction model called the next move right.
+// Markets: per symbol, price with its RSI and MACD panels on a shared axis
+// of ticks, and how often the direction model called the next move right.
 import { getJson } from '../api.js';
 import { field, num, rows, timeMs } from '../data.js';
 import { count, decimal, percent } from '../format.js';
@@ -17,21 +17,30 @@ function pointsOf(body) {
     .sort((a, b) => a.t - b.t);
 }
 
+// "11-27 14:05" (UTC): the tick's place on the category axis.
+function tickLabel(ms) {
+  return new Date(ms).toISOString().slice(5, 16).replace('T', ' ');
+}
+
 function indicatorsOption(symbol, points) {
   if (!points.length) return null;
-  const pick = (key) => points.map((p) => [p.t, p[key]]);
+  // One category per tick rather than a time axis: markets close, and on a
+  // time axis each night and weekend was a long straight line joining the
+  // sessions and squeezing the trading itself into slivers.
+  const labels = points.map((p) => tickLabel(p.t));
+  const pick = (key) => points.map((p) => p[key]);
   const grids = [
     { left: 72, right: 16, top: 32, height: '44%' },
     { left: 72, right: 16, top: '61%', height: '12%' },
     { left: 72, right: 16, top: '80%', height: '12%' },
   ];
   const xAxis = grids.map((_, i) => ({
-    type: 'time',
+    type: 'category',
+    data: labels,
     gridIndex: i,
-    min: 'dataMin',
-    max: 'dataMax',
+    boundaryGap: false,
     axisLabel: { show: i === 2, hideOverlap: true },
-    axisTick: { show: i === 2 },
+    axisTick: { show: i === 2, alignWithLabel: true },
   }));
   // Axis names run along the left edge so they never sit on a neighbour's labels.
   const named = (name) => ({ name, nameLocation: 'middle', nameGap: 50, nameRotate: 90 });
