@@ -89,12 +89,7 @@ Result<std::shared_ptr<arrow::Table>> FilterAndProject(const std::shared_ptr<arr
                                                        const ScanOptions& options) {
   std::shared_ptr<arrow::Table> out = table;
   if (!options.filter.empty()) {
-    MEDALLION_ASSIGN_OR_RETURN_ARROW(auto bound, ToExpression(options.filter).Bind(*table->schema()));
-    MEDALLION_ASSIGN_OR_RETURN_ARROW(auto batch, table->CombineChunksToBatch());
-    MEDALLION_ASSIGN_OR_RETURN_ARROW(
-        arrow::Datum mask, arrow::compute::ExecuteScalarExpression(bound, arrow::compute::ExecBatch(*batch)));
-    MEDALLION_ASSIGN_OR_RETURN_ARROW(arrow::Datum filtered, arrow::compute::Filter(table, mask));
-    out = filtered.table();
+    MEDALLION_ASSIGN_OR_RETURN(out, FilterRows(table, ToExpression(options.filter)));
   }
   if (!options.columns.empty()) {
     std::vector<int> indices;

@@ -79,18 +79,6 @@ Result<std::shared_ptr<arrow::Table>> SumCityHours(const std::shared_ptr<arrow::
   return GroupAggregate(rows, spec);
 }
 
-// The rows of `rows` whose `version_column` is after `version`.
-Result<std::shared_ptr<arrow::Table>> RowsAfterVersion(const std::shared_ptr<arrow::Table>& rows,
-                                                       const std::string& version_column, int64_t version) {
-  namespace cp = arrow::compute;
-  MEDALLION_ASSIGN_OR_RETURN_ARROW(
-      auto bound, cp::greater(cp::field_ref(version_column), cp::literal(version)).Bind(*rows->schema()));
-  MEDALLION_ASSIGN_OR_RETURN_ARROW(auto batch, rows->CombineChunksToBatch());
-  MEDALLION_ASSIGN_OR_RETURN_ARROW(arrow::Datum mask, cp::ExecuteScalarExpression(bound, cp::ExecBatch(*batch)));
-  MEDALLION_ASSIGN_OR_RETURN_ARROW(arrow::Datum kept, cp::Filter(rows, mask));
-  return kept.table();
-}
-
 }  // namespace
 
 // revenue_city_hourly is the table "visible in Gold" is timed on (as the
@@ -112,7 +100,9 @@ Result<bool> AddToRevenueCityHourly(delta::Table& silver, const delta::Snapshot&
   if (!appends) return false;
   std::shared_ptr<arrow::Table> added;
   if (given != nullptr && given->rows && given->from <= *consumed && given->to == target) {
-    MEDALLION_ASSIGN_OR_RETURN(added, RowsAfterVersion(given->rows, given->version_column, *consumed));
+    namespace cp = arrow::compute;
+    MEDALLION_ASSIGN_OR_RETURN(
+        added, FilterRows(given->rows, cp::greater(cp::field_ref(given->version_column), cp::literal(*consumed))));
   } else {
     MEDALLION_ASSIGN_OR_RETURN(added, ReadAddedRows(silver, snapshot, *consumed, target, "_silver_version"));
   }

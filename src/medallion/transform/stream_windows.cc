@@ -4,6 +4,7 @@
 #include <arrow/compute/api.h>
 #include <fmt/format.h>
 
+#include "medallion/common/arrow_compute.h"
 #include "medallion/common/arrow_status.h"
 #include "medallion/delta/predicate.h"
 #include "medallion/ingest/calendar.h"
@@ -23,11 +24,7 @@ int32_t DayOf(int64_t us) { return static_cast<int32_t>(us >= 0 ? us / kMicrosPe
 // The order rows (order_created) of `rows` for which `keep` holds.
 Result<std::shared_ptr<arrow::Table>> OrderRows(const std::shared_ptr<arrow::Table>& rows, const cp::Expression& keep) {
   auto is_order = cp::equal(cp::field_ref("event_type"), cp::literal("order_created"));
-  MEDALLION_ASSIGN_OR_RETURN_ARROW(auto bound, cp::and_(is_order, keep).Bind(*rows->schema()));
-  MEDALLION_ASSIGN_OR_RETURN_ARROW(auto batch, rows->CombineChunksToBatch());
-  MEDALLION_ASSIGN_OR_RETURN_ARROW(auto mask, cp::ExecuteScalarExpression(bound, cp::ExecBatch(*batch)));
-  MEDALLION_ASSIGN_OR_RETURN_ARROW(auto filtered, cp::Filter(rows, mask));
-  return filtered.table();
+  return FilterRows(rows, cp::and_(is_order, keep));
 }
 
 std::shared_ptr<arrow::Table> WithEventDate(const std::vector<WindowResult>& windows, int64_t size_us) {
