@@ -197,26 +197,26 @@ std::vector<Response> PredictAll(const PredictorSlot& slot, std::span<const Requ
       rows[i] = {first, matrix.num_rows};
     }
   }
-  if (matrix.num_rows == 0 && predictor) return responses;  // every body was refused
-  Result<std::vector<double>> predictions = std::vector<double>{};
-  if (predictor) predictions = predictor->Predict(matrix);
-  Response failed;
+  std::optional<Response> failed;  // every accepted body's answer when there are no predictions
+  std::vector<double> predictions;
   if (!predictor) {
     failed = ErrorResponse(503, "no_champion", "no champion model is loaded yet");
-  } else if (!predictions.ok()) {
-    const int status = HttpStatusFor(predictions.status());
-    failed = ErrorResponse(status, "prediction_failed",
-                           status >= 500 ? "the model could not predict" : predictions.status().message());
+  } else if (matrix.num_rows > 0) {
+    auto predicted = predictor->Predict(matrix);
+    if (predicted.ok()) {
+      predictions = std::move(*predicted);
+    } else {
+      const int status = HttpStatusFor(predicted.status());
+      failed = ErrorResponse(status, "prediction_failed",
+                             status >= 500 ? "the model could not predict" : predicted.status().message());
+    }
   }
   const ModelInfo info = predictor ? predictor->model() : ModelInfo{};
   for (size_t i = 0; i < requests.size(); ++i) {
     if (!rows[i]) continue;
-    if (!predictor || !predictions.ok()) {
-      responses[i] = failed;
-      continue;
-    }
-    responses[i] = PredictionsResponse(info, std::span<const double>(*predictions).subspan(
-                                                 rows[i]->first, rows[i]->second - rows[i]->first));
+    responses[i] = failed ? *failed
+                          : PredictionsResponse(info, std::span<const double>(predictions)
+                                                          .subspan(rows[i]->first, rows[i]->second - rows[i]->first));
   }
   return responses;
 }
