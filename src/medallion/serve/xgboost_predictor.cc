@@ -18,8 +18,7 @@ Status XGBoostError(std::string_view call) {
 // "missing": NaN matches how medallion builds its training DMatrix; type 0 is
 // the transformed prediction (what ml::XGBoostModel::Predict returns).
 constexpr const char* kPredictConfig =
-    R"({"type": 0, "training": false, "iteration_begin": 0, "iteration_end": 0, "strict_shape": false, )"
-    R"("cache_id": 0, "missing": NaN})";
+    R"({"type":0,"iteration_begin":0,"iteration_end":0,"strict_shape":false,"cache_id":0,"missing":NaN})";
 
 // One proxy DMatrix per serving thread. Without it XGBoost builds a proxy
 // on every call, and (libxgboost 1.6) each new one reads the cgroup CPU
@@ -68,7 +67,7 @@ Result<std::vector<double>> XGBoostPredictor::Predict(const FeatureMatrix& featu
   thread_local std::string array_interface;
   array_interface.clear();
   fmt::format_to(std::back_inserter(array_interface),
-                 R"({{"data": [{}, true], "shape": [{}, {}], "typestr": "<f4", "version": 3}})",
+                 R"({{"data":[{},true],"shape":[{},{}],"typestr":"<f4","version":3}})",
                  reinterpret_cast<std::uintptr_t>(features.values.data()), features.num_rows, features.num_cols);
   MEDALLION_ASSIGN_OR_RETURN(DMatrixHandle proxy, ThreadProxy());
   const bst_ulong* shape = nullptr;
