@@ -5,6 +5,7 @@
 #include <span>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
@@ -215,7 +216,11 @@ std::vector<Response> PredictAll(const PredictorSlot& slot, std::span<const Requ
     failed = ErrorResponse(503, "no_champion", "no champion model is loaded yet");
   } else if (matrix.num_rows > 0) {
     auto predicted = predictor->Predict(matrix);
-    if (predicted.ok()) {
+    if (predicted.ok() && predicted->size() != matrix.num_rows) {
+      // A model adapter bug, not the client's: never read past the answers.
+      spdlog::error("predict: the model returned {} predictions for {} rows", predicted->size(), matrix.num_rows);
+      failed = ErrorResponse(500, "prediction_failed", "the model could not predict");
+    } else if (predicted.ok()) {
       predictions = std::move(*predicted);
     } else {
       const int status = HttpStatusFor(predicted.status());

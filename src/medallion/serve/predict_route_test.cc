@@ -33,6 +33,16 @@ class CountingPredictor : public ProductPredictor {
   mutable int calls = 0;
 };
 
+// A broken adapter: one prediction short.
+class ShortPredictor : public ProductPredictor {
+ public:
+  Result<std::vector<double>> Predict(const FeatureMatrix& m) const override {
+    auto out = ProductPredictor::Predict(m);
+    if (out.ok() && !out->empty()) out->pop_back();
+    return out;
+  }
+};
+
 Request Post(std::string body) {
   Request r;
   r.method = Method::kPost;
@@ -81,6 +91,18 @@ TEST_F(PredictRouteTest, RequestsPredictedTogetherGetTheirOwnRowsAndErrors) {
     auto alone = router_.Dispatch(requests[i]);
     EXPECT_EQ(alone.response.status, out[i].response.status) << i;
     EXPECT_EQ(alone.response.body, out[i].response.body) << i;
+  }
+}
+
+TEST_F(PredictRouteTest, AModelThatAnswersTooFewRowsIs500NotAnOutOfBoundsRead) {
+  slot_->Set(std::make_shared<ShortPredictor>());
+  std::vector<Request> requests{Post(R"({"rows": [{"price": 1, "quantity": 2}]})"),
+                                Post(R"({"rows": [{"price": 3, "quantity": 4}]})")};
+  auto responses = PredictAll(*slot_, requests);
+  ASSERT_EQ(responses.size(), 2u);
+  for (const auto& r : responses) {
+    EXPECT_EQ(r.status, 500) << r.body;
+    EXPECT_EQ(Error(r)["code"], "prediction_failed");
   }
 }
 

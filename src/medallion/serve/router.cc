@@ -159,7 +159,14 @@ std::variant<const Route*, Dispatched> Router::Resolve(Request& request) const {
     bool is_api = request.path == "/api" || request.path.starts_with("/api/");
     if (allowed.empty() && fallback_ && !is_api &&
         (request.method == Method::kGet || request.method == Method::kHead)) {
-      return Dispatched{fallback_(request), "static"};
+      try {
+        return Dispatched{fallback_(request), "static"};
+      } catch (const std::exception& e) {
+        spdlog::error("static file handler threw: {}", e.what());
+      } catch (...) {
+        spdlog::error("static file handler threw a non-standard exception");
+      }
+      return Dispatched{ErrorResponse(500, "internal", "internal error"), "static"};
     }
     if (!allowed.empty()) {
       std::string allow;

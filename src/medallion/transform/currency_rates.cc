@@ -49,8 +49,24 @@ Status Seed(delta::Table& table) {
     spdlog::info("{}: created with the rates of {} currencies; update it to change them", table.uri(), rows->num_rows());
     return Status::OK();
   }
-  if (written.status().IsConflict()) return Status::OK();  // another process seeded it
-  return written.status().WithContext(table.uri());
+  if (!written.status().IsConflict()) return written.status().WithContext(table.uri());
+  // Usually another process seeded it first. A conflict can also mean the
+  // commit gave up retrying: then the table is still empty, and reading it
+  // would quarantine every order, so that is an error to retry instead.
+  MEDALLION_ASSIGN_OR_RETURN(auto snapshot, table.Refresh());
+  if (snapshot->TxnVersion(kSeedAppId) || !snapshot->files().empty()) return Status::OK();
+  return written.status().WithContext(table.uri() + ": could not seed the currency rates; run again");
+}
+
+// The last two segments of the table URI: "silver/currency_rates" for the
+// lake's table, whatever the lake root is.
+std::string LakeRelativeName(const std::string& uri) {
+  std::string name = uri;
+  while (name.size() > 1 && name.back() == '/') name.pop_back();
+  const size_t last = name.rfind('/');
+  if (last == std::string::npos || last == 0) return name;
+  const size_t before = name.rfind('/', last - 1);
+  return before == std::string::npos ? name : name.substr(before + 1);
 }
 
 }  // namespace
@@ -61,19 +77,30 @@ CurrencyRates CurrencyRates::Defaults() {
                        "built-in defaults");
 }
 
-Result<CurrencyRates> CurrencyRates::LoadOrSeed(const std::string& uri) {
+Result<std::shared_ptr<delta::Table>> CurrencyRates::OpenOrSeed(const std::string& uri) {
   MEDALLION_ASSIGN_OR_RETURN(auto table, OpenOrCreateTable(uri, RatesSchema(), {}));
   // A table someone filled before us (Spark, delta-rs) is used as it is.
   if (!table->snapshot()->TxnVersion(kSeedAppId) && table->snapshot()->files().empty()) {
     MEDALLION_RETURN_IF_ERROR(Seed(*table));
     MEDALLION_RETURN_IF_ERROR(table->Refresh().status());
   }
-  auto rows = delta::ScanToTable(table->store(), *table->snapshot(), {});
-  if (!rows.ok()) return rows.status().WithContext(uri);
+  return table;
+}
+
+Result<CurrencyRates> CurrencyRates::LoadOrSeed(const std::string& uri) {
+  MEDALLION_ASSIGN_OR_RETURN(auto table, OpenOrSeed(uri));
+  return Read(*table, *table->snapshot());
+}
+
+Result<CurrencyRates> CurrencyRates::Read(delta::Table& table, const delta::Snapshot& snapshot) {
+  const std::string& uri = table.uri();
+  auto rows = delta::ScanToTable(table.store(), snapshot, {});
+  if (!rows.ok()) return rows.status().WithContext(fmt::format("{} version {}", uri, snapshot.version()));
   MEDALLION_ASSIGN_OR_RETURN(auto currencies, ReadString(**rows, "currency"));
   MEDALLION_ASSIGN_OR_RETURN(auto units, ReadDouble(**rows, "units_per_usd"));
   CurrencyRates rates;
-  rates.source_ = uri;
+  rates.source_ = LakeRelativeName(uri);
+  rates.version_ = snapshot.version();
   for (size_t i = 0; i < currencies.size(); ++i) {
     if (!std::isfinite(units[i]) || units[i] <= 0) {
       return Status::InvalidArgument(

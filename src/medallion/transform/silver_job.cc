@@ -49,7 +49,8 @@ Status CheckSilverSchema(const delta::Table& silver, const SilverJobOptions& opt
     if (have.GetFieldIndex(field->name()) >= 0) continue;
     return Status::InvalidArgument(fmt::format(
         "{} has no column '{}' (it was written by an older medallion). Silver and Gold are rebuilt from Bronze: "
-        "remove {}, {} and {}/gold, and run again",
+        "remove {}, {} and {}/gold, and run again; then retrain the forecast models (medallion train), whose "
+        "avg_price feature is now in US dollars",
         silver.uri(), field->name(), options.silver_uri, options.quarantine_uri, LakeOfSilverUri(options.silver_uri)));
   }
   return Status::OK();
@@ -67,12 +68,14 @@ std::string DefaultCurrencyRatesUri(const std::string& silver_uri) {
 
 SilverJob::SilverJob(SilverJobOptions options, std::shared_ptr<delta::Table> bronze,
                      std::shared_ptr<delta::Table> silver, std::shared_ptr<delta::Table> quarantine,
-                     std::shared_ptr<delta::Table> metrics, DedupState dedup, CurrencyRates rates)
+                     std::shared_ptr<delta::Table> metrics, DedupState dedup,
+                     std::shared_ptr<delta::Table> rates_table, CurrencyRates rates)
     : options_(std::move(options)),
       bronze_(std::move(bronze)),
       silver_(std::move(silver)),
       quarantine_(std::move(quarantine)),
       metrics_(std::move(metrics)),
+      rates_table_(std::move(rates_table)),
       dedup_(std::move(dedup)),
       rates_(std::move(rates)),
       parser_(options_.parser) {}
@@ -91,7 +94,8 @@ Result<std::unique_ptr<SilverJob>> SilverJob::Open(SilverJobOptions options) {
   if (!bronze.ok()) return bronze.status().WithContext("Bronze table");
   MEDALLION_ASSIGN_OR_RETURN(auto silver, OpenOrCreateTable(options.silver_uri, SilverOrdersSchema(), {kSilverPartitionColumn}));
   MEDALLION_RETURN_IF_ERROR(CheckSilverSchema(*silver, options));
-  MEDALLION_ASSIGN_OR_RETURN(auto rates, CurrencyRates::LoadOrSeed(options.currency_rates_uri));
+  MEDALLION_ASSIGN_OR_RETURN(auto rates_table, CurrencyRates::OpenOrSeed(options.currency_rates_uri));
+  MEDALLION_ASSIGN_OR_RETURN(auto rates, CurrencyRates::Read(*rates_table, *rates_table->snapshot()));
   MEDALLION_ASSIGN_OR_RETURN(auto quarantine, OpenOrCreateTable(options.quarantine_uri, QuarantineSchema(), {}));
   MEDALLION_ASSIGN_OR_RETURN(auto metrics, OpenOrCreateTable(options.metrics_uri, quality::QualityMetricsSchema(), {}));
   auto dedup = DedupState::LoadFromSilver(silver->store(), *silver->snapshot(), options.dedup_horizon_us);
@@ -100,7 +104,7 @@ Result<std::unique_ptr<SilverJob>> SilverJob::Open(SilverJobOptions options) {
                TxnOf(*silver, "silver-" + options.entity).value_or(-1), dedup->size());
   return std::unique_ptr<SilverJob>(new SilverJob(std::move(options), std::move(*bronze), std::move(silver),
                                                   std::move(quarantine), std::move(metrics), std::move(*dedup),
-                                                  std::move(rates)));
+                                                  std::move(rates_table), std::move(rates)));
 }
 
 Result<std::shared_ptr<arrow::Table>> SilverJob::ReadBronze(const delta::Snapshot& bronze, int64_t from_exclusive,
@@ -136,7 +140,37 @@ Result<std::shared_ptr<arrow::Table>> SilverJob::ReadBronze(const delta::Snapsho
   return all;
 }
 
-Status SilverJob::CommitBatch(std::optional<int64_t> silver_txn, int64_t end, const SilverBatch& batch) {
+Result<const CurrencyRates*> SilverJob::RatesForBatch(int64_t end, bool redo) {
+  std::optional<int64_t> recorded;
+  if (redo) {
+    for (const delta::Table* table : {quarantine_.get(), metrics_.get()}) {
+      if (TxnOf(*table, app_id()) == end) recorded = TxnOf(*table, rates_app_id());
+      if (recorded) break;
+    }
+  }
+  std::shared_ptr<const delta::Snapshot> snapshot;
+  if (recorded) {  // absent for a batch written before the rates were recorded
+    if (*recorded == rates_.version()) return &rates_;
+    auto at = rates_table_->SnapshotAt(*recorded);
+    if (!at.ok()) {
+      return at.status().WithContext(fmt::format("{} version {}, which the interrupted batch ending at Bronze version "
+                                                 "{} converted with",
+                                                 rates_table_->uri(), *recorded, end));
+    }
+    snapshot = std::move(*at);
+  } else {
+    auto latest = rates_table_->Refresh();
+    if (!latest.ok()) return latest.status().WithContext(rates_table_->uri());
+    snapshot = std::move(*latest);
+    if (snapshot->version() == rates_.version()) return &rates_;
+  }
+  MEDALLION_ASSIGN_OR_RETURN(rates_, CurrencyRates::Read(*rates_table_, *snapshot));
+  spdlog::info("silver {}: currency rates of {} version {}", options_.entity, rates_.source(), rates_.version());
+  return &rates_;
+}
+
+Status SilverJob::CommitBatch(std::optional<int64_t> silver_txn, int64_t end, const SilverBatch& batch,
+                              const CurrencyRates& rates) {
   const std::string app = app_id();
   auto txn_options = [&](std::optional<int64_t> expected) {
     delta::WriteOptions options;
@@ -144,17 +178,22 @@ Status SilverJob::CommitBatch(std::optional<int64_t> silver_txn, int64_t end, co
     options.expected_txns[app] = expected;
     return options;
   };
+  // Steps 1-2 also record the rates they were computed with, for a re-run.
+  auto with_rates = [&](delta::WriteOptions options) {
+    options.txns.push_back(delta::Txn{rates_app_id(), rates.version(), std::nullopt});
+    return options;
+  };
   // 1. Quarantine, unless a run that crashed before step 3 already wrote it.
   const auto quarantine_txn = TxnOf(*quarantine_, app);
   if (batch.quarantine->num_rows() > 0 && quarantine_txn.value_or(-1) < end) {
-    auto written = quarantine_->Append(batch.quarantine, txn_options(quarantine_txn));
+    auto written = quarantine_->Append(batch.quarantine, with_rates(txn_options(quarantine_txn)));
     if (!written.ok()) return written.status().WithContext("quarantine " + quarantine_->uri());
   }
   // 2. Quality metrics, likewise.
   const auto metrics_txn = TxnOf(*metrics_, app);
   if (metrics_txn.value_or(-1) < end) {
     MEDALLION_ASSIGN_OR_RETURN(auto rows, quality::ToQualityMetricsTable(batch.validation));
-    auto written = metrics_->Append(rows, txn_options(metrics_txn));
+    auto written = metrics_->Append(rows, with_rates(txn_options(metrics_txn)));
     if (!written.ok()) return written.status().WithContext("quality metrics " + metrics_->uri());
   }
   // 3. Silver and its txn: the batch is done once this commit exists.
@@ -183,15 +222,16 @@ Result<bool> SilverJob::RunBatch(SilverRunStats* stats) {
     end = ahead;
   }
 
+  MEDALLION_ASSIGN_OR_RETURN(const CurrencyRates* rates, RatesForBatch(end, /*redo=*/ahead > start));
   MEDALLION_ASSIGN_OR_RETURN(auto rows, ReadBronze(*bronze, start, end));
   quality::ValidateOptions validate;
   validate.run_id = fmt::format("{}-{}", app, end);
-  auto batch = TransformBronze(rows, options_.suite, parser_, dedup_, rates_, validate);
+  auto batch = TransformBronze(rows, options_.suite, parser_, dedup_, *rates, validate);
   if (!batch.ok()) {
     dedup_.Abort();
     return batch.status().WithContext(fmt::format("Bronze versions {}..{}", start + 1, end));
   }
-  if (Status st = CommitBatch(silver_txn, end, *batch); !st.ok()) {
+  if (Status st = CommitBatch(silver_txn, end, *batch, *rates); !st.ok()) {
     dedup_.Abort();
     return st;
   }

@@ -18,8 +18,14 @@
 //        from, so a zombie copy of the job cannot commit the same batch twice.
 //   A crash before 3 leaves Silver's txn at the batch start: the batch is
 //   re-run. Because a batch's output is a pure function of its Bronze
-//   versions and of the dedup state (which is itself a function of Silver,
-//   unchanged), the re-run produces the same rows; steps 1-2 see their txn
+//   versions, of the dedup state (which is itself a function of Silver,
+//   unchanged) and of the currency rates, the re-run produces the same rows
+//   as long as it converts with the same rates: steps 1-2 also record the
+//   version of the rates table they used (txn appId "<job>-currency-rates"),
+//   and a re-run reads the rates at that version, even if they changed in
+//   between (otherwise an order quarantined by step 1 could reach Silver as
+//   well, or one taken by the lost Silver commit could end up nowhere).
+//   Steps 1-2 see their txn
 //   already at the batch end and write nothing, and 3 commits. For the re-run
 //   to cover exactly the same Bronze versions, a restart whose quarantine or
 //   metrics txn is ahead of Silver's makes its first batch end at that
@@ -90,16 +96,23 @@ class SilverJob {
  private:
   SilverJob(SilverJobOptions options, std::shared_ptr<delta::Table> bronze, std::shared_ptr<delta::Table> silver,
             std::shared_ptr<delta::Table> quarantine, std::shared_ptr<delta::Table> metrics, DedupState dedup,
-            CurrencyRates rates);
+            std::shared_ptr<delta::Table> rates_table, CurrencyRates rates);
 
   Result<std::shared_ptr<arrow::Table>> ReadBronze(const delta::Snapshot& bronze, int64_t from_exclusive,
                                                    int64_t to_inclusive);
-  Status CommitBatch(std::optional<int64_t> silver_txn, int64_t end, const SilverBatch& batch);
+  // The rates a batch ending at Bronze version `end` converts with (see the
+  // header comment): those a crashed run of the same batch recorded, or else
+  // the table's newest version, so a rate added while the job runs applies
+  // from the next batch.
+  Result<const CurrencyRates*> RatesForBatch(int64_t end, bool redo);
+  Status CommitBatch(std::optional<int64_t> silver_txn, int64_t end, const SilverBatch& batch,
+                     const CurrencyRates& rates);
+  std::string rates_app_id() const { return app_id() + "-currency-rates"; }
 
   SilverJobOptions options_;
-  std::shared_ptr<delta::Table> bronze_, silver_, quarantine_, metrics_;
+  std::shared_ptr<delta::Table> bronze_, silver_, quarantine_, metrics_, rates_table_;
   DedupState dedup_;
-  CurrencyRates rates_;
+  CurrencyRates rates_;  // the last version read from rates_table_
   OrderParser parser_;
 };
 

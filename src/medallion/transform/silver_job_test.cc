@@ -74,6 +74,59 @@ class SilverJobTest : public ::testing::Test {
     return ids;
   }
 
+  // Replaces the lake's rates table content with `rates` (as a Spark
+  // overwrite would: remove every file, add one); returns the new version.
+  int64_t SetRates(const std::map<std::string, double>& rates) {
+    auto table = CurrencyRates::OpenOrSeed((lake_ / "silver/currency_rates").string());
+    EXPECT_TRUE(table.ok()) << table.status();
+    arrow::StringBuilder currencies;
+    arrow::DoubleBuilder units;
+    for (const auto& [code, per_usd] : rates) {
+      EXPECT_TRUE(currencies.Append(code).ok());
+      EXPECT_TRUE(units.Append(per_usd).ok());
+    }
+    auto rows = arrow::Table::Make(
+        arrow::schema({arrow::field("currency", arrow::utf8(), false), arrow::field("units_per_usd", arrow::float64(), false)}),
+        {currencies.Finish().ValueOrDie(), units.Finish().ValueOrDie()});
+    delta::CommitRequest remove_all;
+    for (const auto& [path, add] : (*table)->snapshot()->files()) {
+      remove_all.actions.push_back(delta::RemoveFile{.path = path, .deletion_timestamp = delta::NowMillis(), .data_change = true});
+    }
+    EXPECT_TRUE((*table)->CommitActions(std::move(remove_all)).ok());
+    auto written = (*table)->Append(rows);
+    EXPECT_TRUE(written.ok()) << written.status();
+    return (*table)->snapshot()->version();
+  }
+
+  static std::map<std::string, double> DefaultsWithout(const std::string& code) {
+    auto rates = CurrencyRates::Defaults().units_per_usd();
+    rates.erase(code);
+    return rates;
+  }
+
+  // Bronze offsets of the rows of `table` ("silver/orders" or
+  // "silver/orders_quarantine"); for the quarantine, only rows whose reason
+  // mentions `reason`.
+  std::set<int64_t> Offsets(const std::string& table, const std::string& reason = "") {
+    auto opened = delta::Table::Open((lake_ / table).string());
+    EXPECT_TRUE(opened.ok()) << opened.status();
+    auto rows = delta::ScanToTable((*opened)->store(), *(*opened)->snapshot(), {});
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    auto combined = (*rows)->CombineChunks().ValueOrDie();
+    std::set<int64_t> offsets;
+    if (combined->num_rows() == 0) return offsets;
+    auto offset = std::static_pointer_cast<arrow::Int64Array>(combined->GetColumnByName("offset")->chunk(0));
+    auto reasons = combined->GetColumnByName("quarantine_reason");
+    for (int64_t i = 0; i < offset->length(); ++i) {
+      if (reasons) {
+        auto r = std::static_pointer_cast<arrow::StringArray>(reasons->chunk(0));
+        if (r->GetString(i).find(reason) == std::string::npos) continue;
+      }
+      offsets.insert(offset->Value(i));
+    }
+    return offsets;
+  }
+
   fs::path lake_;
   std::vector<ingest::KafkaRecord> events_;
   int64_t next_offset_ = 0;
@@ -220,6 +273,68 @@ TEST_F(SilverJobTest, RatesComeFromTheLakesCurrencyTableWhichAUserCanChange) {
   EXPECT_EQ(yen, stats->quarantined);
 }
 
+TEST_F(SilverJobTest, ARateAddedWhileTheJobRunsAppliesFromItsNextBatch) {
+  SetRates(DefaultsWithout("JPY"));
+  AppendBronze(0, 150);
+  auto job = SilverJob::Open(Options());
+  ASSERT_TRUE(job.ok()) << job.status();
+  ASSERT_TRUE((*job)->CatchUp().ok());
+  const auto waiting = Offsets("silver/orders_quarantine", "currency 'JPY' has no rate");
+  ASSERT_FALSE(waiting.empty());
+
+  SetRates(CurrencyRates::Defaults().units_per_usd());  // the same job, not reopened
+  AppendBronze(150, 300);
+  auto stats = (*job)->CatchUp();
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(Offsets("silver/orders_quarantine", "currency 'JPY' has no rate"), waiting);  // none added
+  const auto silver = Offsets("silver/orders");
+  int64_t later_yen = 0;
+  for (int64_t offset = 150; offset < 300; ++offset) later_yen += silver.count(offset) && events_[offset].value.find("\"JPY\"") != std::string::npos;
+  EXPECT_GT(later_yen, 0);
+  // The reason names the table lake-relative: the quality API serves it.
+  EXPECT_FALSE(Offsets("silver/orders_quarantine", "in silver/currency_rates: add it there").empty());
+  EXPECT_TRUE(Offsets("silver/orders_quarantine", lake_.string()).empty());
+}
+
+TEST_F(SilverJobTest, ABatchRedoneAfterACrashConvertsWithTheRatesItsFirstRunUsed) {
+  SetRates(DefaultsWithout("JPY"));
+  AppendBronze(0, 100);
+  AppendBronze(100, 200);
+  AppendBronze(200, 300);
+  {  // a run that quarantines the yen orders of Bronze 0..3, then "crashes" before Silver's commit counts
+    auto options = Options();
+    options.max_versions_per_batch = 10;
+    auto job = SilverJob::Open(options);
+    ASSERT_TRUE(job.ok()) << job.status();
+    SilverRunStats stats;
+    ASSERT_TRUE((*job)->RunBatch(&stats).ok());
+  }
+  const auto quarantined = Offsets("silver/orders_quarantine", "currency 'JPY' has no rate");
+  ASSERT_FALSE(quarantined.empty());
+  auto silver = *delta::Table::Open((lake_ / "silver/orders").string());
+  ASSERT_TRUE(silver->CommitActions([&] {
+    delta::CommitRequest undo;  // roll Silver back as if its commit never happened
+    for (const auto& [path, add] : silver->snapshot()->files()) {
+      undo.actions.push_back(delta::RemoveFile{.path = add.path, .deletion_timestamp = delta::NowMillis(), .data_change = true});
+    }
+    undo.actions.push_back(delta::Txn{"silver-orders", -1, std::nullopt});
+    return undo;
+  }()).ok());
+  // Before the restart someone adds the yen back.
+  SetRates(CurrencyRates::Defaults().units_per_usd());
+
+  auto job = SilverJob::Open(Options());
+  ASSERT_TRUE(job.ok()) << job.status();
+  auto stats = (*job)->CatchUp();
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  // The redo converts like the run whose quarantine commit stands: each
+  // order is in exactly one of Silver and the quarantine.
+  const auto in_silver = Offsets("silver/orders");
+  EXPECT_EQ(Offsets("silver/orders_quarantine"), quarantined);
+  for (int64_t offset : quarantined) EXPECT_EQ(in_silver.count(offset), 0u) << offset;
+  EXPECT_EQ(in_silver.size() + quarantined.size(), 300u);
+}
+
 TEST_F(SilverJobTest, ASilverTableFromBeforeTheDollarColumnIsRefusedWithTheWayOut) {
   AppendBronze(0, 10);
   auto old_schema = *SilverOrdersSchema()->RemoveField(SilverOrdersSchema()->GetFieldIndex("total_amount_usd"));
@@ -234,6 +349,7 @@ TEST_F(SilverJobTest, ASilverTableFromBeforeTheDollarColumnIsRefusedWithTheWayOu
   EXPECT_NE(job.status().message().find("Silver and Gold are rebuilt from Bronze: remove"), std::string::npos)
       << job.status();
   EXPECT_NE(job.status().message().find((lake_ / "gold").string()), std::string::npos) << job.status();
+  EXPECT_NE(job.status().message().find("retrain the forecast models"), std::string::npos) << job.status();
 }
 
 TEST(SilverJobUris, DefaultsFollowTheLakeLayout) {
