@@ -1,6 +1,7 @@
 #include "medallion/ingest/delta_bronze.h"
 
 #include <arrow/api.h>
+#include <fmt/format.h>
 
 #include "medallion/common/arrow_status.h"
 #include "medallion/delta/table.h"
@@ -68,8 +69,15 @@ Status DeltaBronzeSink::Write(const BronzeBatch& batch) {
   options.data.without_statistics = {"value"};
   for (const auto& r : batch.partitions) {
     const std::string app_id = KafkaAppId(group_, topic_, r.partition);
+    const std::optional<int64_t> known = offsets_->Known(app_id);
+    // The log check below catches another writer; this one a batch of ours
+    // that does not follow what Bronze holds (one before it was refused).
+    if (known && r.first_offset != *known + 1) {
+      return Status::Conflict(fmt::format("{}: the batch starts at offset {} but Bronze holds offsets up to {}",
+                                          app_id, r.first_offset, *known));
+    }
     options.txns.push_back(delta::Txn{app_id, r.last_offset, std::nullopt});
-    options.expected_txns[app_id] = offsets_->Known(app_id);
+    options.expected_txns[app_id] = known;
   }
   if (batch.dead_letters->num_rows() > 0) {
     if (!dead_letters_) {

@@ -81,6 +81,18 @@ TEST(DeltaBronzeTest, KafkaToBronzeExactlyOnceAcrossARestart) {
   auto after = (*bronze)->Refresh();
   ASSERT_TRUE(after.ok());
   EXPECT_EQ((*after)->num_rows(), 1700) << "the stale batch wrote nothing";
+
+  // A batch of this member that skips past what Bronze holds (one before it
+  // was refused) is refused too, even though the log's txn is the expected one.
+  DeltaOffsetStore current(*bronze);
+  const auto last = current.LastWritten(KafkaAppId("g", "orders", 0));
+  ASSERT_TRUE(last.ok() && last->has_value());
+  DeltaBronzeSink member(*bronze, nullptr, &current, "g", "orders");
+  batch.partitions = {{0, **last + 10, **last + 10, 1}};
+  const Status gap = member.Write(batch);
+  EXPECT_TRUE(gap.IsConflict()) << gap;
+  EXPECT_NE(gap.message().find("Bronze holds offsets up to"), std::string::npos) << gap;
+  EXPECT_EQ((*bronze)->Refresh().value()->num_rows(), 1700) << "the batch after a gap wrote nothing";
   std::filesystem::remove_all(dir);
 }
 

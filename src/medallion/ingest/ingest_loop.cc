@@ -128,6 +128,9 @@ Status RunIngestLoop(KafkaSource& source, BronzeSink& sink, const IngestLoopOpti
   source.SetRebalanceBarrier([&writing] { writing.Settle(); });
   BarrierGuard clear_barrier{source};
 
+  // Set when a batch was refused: the one polled behind it (and everything
+  // taken since) is dropped and the partitions are read again from Bronze.
+  bool rewind = false;
   // Accounts for the write in flight once it has ended.
   auto finish_write = [&]() -> Status {
     writing.Settle();
@@ -137,10 +140,13 @@ Status RunIngestLoop(KafkaSource& source, BronzeSink& sink, const IngestLoopOpti
     if (!writing.TakeFinished(&batch, &written, &cpu_seconds)) return Status::OK();
     p.writer_cpu_seconds += cpu_seconds;
     if (written.IsConflict()) {
-      // Another member owns these partitions now and wrote them; ours is
-      // stale. The rebalance that told it so reaches us in a poll.
+      // Usually another member owns these partitions now and wrote them (the
+      // rebalance that tells us so reaches us in a poll); or the commit gave
+      // up. Either way the batches polled behind this one no longer follow
+      // what Bronze holds: writing them would leave a gap.
       ++p.conflicts;
-      spdlog::warn("dropped a batch another group member already wrote: {}", written.message());
+      rewind = true;
+      spdlog::warn("dropped a batch the Bronze log refused: {}", written.message());
       return Status::OK();
     }
     MEDALLION_RETURN_IF_ERROR(written);
@@ -163,6 +169,11 @@ Status RunIngestLoop(KafkaSource& source, BronzeSink& sink, const IngestLoopOpti
     Result<BronzeBatch> polled = source.PollBatch();
     // A failed write is the first error; a failed poll the second.
     MEDALLION_RETURN_IF_ERROR(finish_write());
+    if (rewind) {
+      rewind = false;
+      MEDALLION_RETURN_IF_ERROR(source.RewindToStored());
+      continue;  // `polled` is read again
+    }
     MEDALLION_RETURN_IF_ERROR(polled.status());
     if (polled->empty()) {
       if (options.until_idle && Drained(source) && ++idle >= options.idle_polls) break;

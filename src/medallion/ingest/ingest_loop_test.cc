@@ -186,7 +186,41 @@ TEST_F(IngestLoopTest, StaleBatchIsRejectedNotDuplicated) {
   IngestProgress last;
   ASSERT_TRUE(RunIngestLoop(*source, sink, {.max_seconds = 8}, stop, [&](const IngestProgress& p) { last = p; }).ok());
   EXPECT_TRUE(sink.rows.empty());
-  EXPECT_EQ(source->counters().records.load(), 400);
+  // Each refusal sends it back to what its (never updated) store says, so it
+  // reads the same records again and is refused again: it never writes.
+  EXPECT_GE(source->counters().records.load(), 400);
+}
+
+// Refuses its first write as the Bronze log would refuse a commit that gave
+// up or lost a race, without writing anything; then passes writes through.
+class RefusesFirstWriteSink : public BronzeSink {
+ public:
+  explicit RefusesFirstWriteSink(MemorySink& inner) : inner_(inner) {}
+  Status Write(const BronzeBatch& batch) override {
+    if (refused_++ == 0) return Status::Conflict("the commit gave up after retries");
+    return inner_.Write(batch);
+  }
+
+ private:
+  MemorySink& inner_;
+  int refused_ = 0;
+};
+
+TEST_F(IngestLoopTest, ARefusedBatchIsReadAgainNotSkipped) {
+  InMemoryOffsetStore store;
+  MemorySink sink(&store, "g", "orders");
+  RefusesFirstWriteSink refusing(sink);
+  Produce(3000);
+  auto source = Source(&store);
+  IngestProgress last;
+  ASSERT_TRUE(RunIngestLoop(*source, refusing, {.until_idle = true, .idle_polls = 4}, never_stop_,
+                            [&](const IngestProgress& p) { last = p; })
+                  .ok());
+  EXPECT_EQ(last.conflicts, 1);
+  // The refused batch's records and those polled behind it were read again
+  // from the stored offsets: every offset once, none skipped.
+  ExpectExactlyOnce(sink, 3000);
+  EXPECT_GT(source->counters().dropped_on_rewind.load() + source->counters().records.load(), 3000);
 }
 
 // Writes slowly and notes whether its member went through a rebalance

@@ -230,6 +230,48 @@ void KafkaSource::Revoke(rd_kafka_topic_partition_list_t* parts) {
   rd_kafka_assign(rk_.get(), nullptr);
 }
 
+Status KafkaSource::RewindToStored() {
+  int64_t dropped = static_cast<int64_t>(pending_.size());
+  for (auto* m : pending_) rd_kafka_message_destroy(m);
+  pending_.clear();
+  for (size_t i = queued_next_; i < queued_.size(); ++i) {
+    if (!queued_[i]) continue;
+    rd_kafka_message_destroy(queued_[i]);
+    queued_[i] = nullptr;
+    ++dropped;
+  }
+  counters_.dropped_on_rewind.fetch_add(dropped);
+  next_expected_.clear();
+  at_end_.clear();
+  if (assigned_.empty()) return Status::OK();
+  std::unique_ptr<rd_kafka_topic_partition_list_t, decltype(&rd_kafka_topic_partition_list_destroy)> seek(
+      rd_kafka_topic_partition_list_new(static_cast<int>(assigned_.size())), &rd_kafka_topic_partition_list_destroy);
+  for (int32_t partition : assigned_) {
+    auto last = offsets_->LastWritten(KafkaAppId(options_.group_id, options_.topic, partition));
+    if (!last.ok()) return last.status().WithContext("offset store for " + Where(options_.topic, partition));
+    rd_kafka_topic_partition_t* tp = rd_kafka_topic_partition_list_add(seek.get(), options_.topic.c_str(), partition);
+    if (last->has_value()) {
+      tp->offset = **last + 1;
+      next_expected_[partition] = tp->offset;
+    } else {
+      tp->offset = RD_KAFKA_OFFSET_BEGINNING;
+    }
+  }
+  if (rd_kafka_error_t* error = rd_kafka_seek_partitions(rk_.get(), seek.get(), kWatermarkTimeoutMs)) {
+    const std::string message = rd_kafka_error_string(error);
+    rd_kafka_error_destroy(error);
+    return Status::IOError("rewinding '" + options_.topic + "' to Bronze's offsets: " + message);
+  }
+  for (int i = 0; i < seek->cnt; ++i) {
+    if (seek->elems[i].err) {
+      return KafkaError(seek->elems[i].err, "rewinding " + Where(options_.topic, seek->elems[i].partition));
+    }
+  }
+  spdlog::warn("{}: read again from Bronze's offsets after a refused batch ({} records taken past them dropped)",
+               options_.topic, dropped);
+  return Status::OK();
+}
+
 Result<BronzeBatch> KafkaSource::PollBatch() {
   if (closed_) return Status::Cancelled("Kafka source for '" + options_.topic + "' is closed");
   const auto deadline = std::chrono::steady_clock::now() + options_.max_batch_wait;

@@ -91,6 +91,13 @@ class KafkaSource {
   // positioning.
   Status CommitForMonitoring(const BronzeBatch& batch);
 
+  // Reads every assigned partition again from what Bronze holds (its txn +
+  // 1), dropping the records taken past it. After a batch was refused, the
+  // batches read behind it would leave a gap; this puts the member back
+  // where a fresh assignment would (a refused batch of our own that did
+  // commit, e.g. an S3 reply lost, is found in the log and not re-read).
+  Status RewindToStored();
+
   // Leaves the group (revoking partitions); further polls fail.
   Status Close();
 

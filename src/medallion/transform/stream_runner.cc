@@ -293,6 +293,7 @@ Status StreamRunner::WriteStatus() {
 Status StreamRunner::Start() {
   if (running_.exchange(true)) return Status::InvalidArgument("stream runner already started");
   stop_requested_ = false;
+  loop_ended_ = false;
   loop_status_ = Status::OK();
   thread_ = std::thread([this] { Loop(); });
   return Status::OK();
@@ -374,6 +375,7 @@ void StreamRunner::Loop() {
     daily.join();
   }
   impl_->background_daily = false;
+  loop_ended_ = true;
 }
 
 Status StreamRunner::Stop() {

@@ -83,7 +83,9 @@ class StreamRunner {
   // status file a last time, and returns the error that stopped the loop, if
   // any (the loop stops on the first failed trigger).
   Status Stop();
-  bool running() const { return running_.load(); }
+  // False once the loop has ended, by Stop() or on a failed trigger (call
+  // Stop() then for the error).
+  bool running() const { return running_.load() && !loop_ended_.load(); }
 
   // One trigger on the caller's thread (tests, --until-idle). True when it
   // moved data (some layer committed something).
@@ -102,6 +104,7 @@ class StreamRunner {
 
   std::unique_ptr<Impl> impl_;
   std::atomic<bool> running_{false};
+  std::atomic<bool> loop_ended_{false};
   std::atomic<bool> stop_requested_{false};
   std::thread thread_;
   Status loop_status_;

@@ -284,6 +284,24 @@ TEST(StreamRunnerTest, StartAndStopRunTriggersOnAThread) {
   EXPECT_TRUE(std::filesystem::exists(lake.path(kStreamStatusPath)));
 }
 
+TEST(StreamRunnerTest, AFailedTriggerEndsTheLoopAndRunningSaysSo) {
+  TempLake lake("stream_failed");
+  auto options = Options(lake);
+  options.trigger_interval_ms = 10;
+  lake.AppendBronze("orders", OrderSlices()[0], kIngest);
+  // Silver cannot be opened: a plain file where its directory should be.
+  std::filesystem::create_directories(lake.path("silver"));
+  { std::ofstream(lake.path("silver/orders")) << "not a table"; }
+  auto runner = StreamRunner::Open(options);
+  ASSERT_TRUE(runner.ok());
+  ASSERT_TRUE((*runner)->Start().ok());
+  for (int i = 0; i < 3000 && (*runner)->running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // Callers that wait on running() (medallion stream, the demo's restart
+  // loop) see the end instead of waiting on a loop that no longer runs.
+  EXPECT_FALSE((*runner)->running());
+  EXPECT_FALSE((*runner)->Stop().ok());
+}
+
 // The hourly update takes the Silver rows the runner already read instead of
 // reading the files again, and reads them itself when they do not cover what
 // it has not consumed. Doubled amounts in the given rows show which happened.
