@@ -1,8 +1,13 @@
 #include "medallion/ingest/delta_bronze.h"
 
 #include <arrow/api.h>
+#include <arrow/compute/api.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
+
+#include "medallion/common/arrow_compute.h"
 #include "medallion/common/arrow_status.h"
 #include "medallion/delta/table.h"
 #include "medallion/ingest/bronze_schema.h"
@@ -57,6 +62,40 @@ DeltaBronzeSink::DeltaBronzeSink(std::shared_ptr<delta::Table> bronze, std::shar
       group_(std::move(group)),
       topic_(std::move(topic)) {}
 
+// The dead-letter table carries the same txn per partition (the last offset
+// its rows cover). A batch read again after a crash between the two commits,
+// or after a refused Bronze commit, may overlap dead letters already written
+// with different bounds: per partition, only those past the table's txn go
+// in, and the txn never moves back.
+Status DeltaBronzeSink::WriteDeadLetters(const BronzeBatch& batch) {
+  MEDALLION_RETURN_IF_ERROR(EnsureArrowComputeReady());
+  MEDALLION_ASSIGN_OR_RETURN(auto snapshot, dead_letters_->Refresh());
+  std::map<int32_t, int64_t> written_up_to;
+  delta::WriteOptions options;
+  for (const auto& r : batch.partitions) {
+    const std::string app_id = KafkaAppId(group_, topic_, r.partition);
+    const std::optional<int64_t> written = snapshot->TxnVersion(app_id);
+    if (written) written_up_to[r.partition] = *written;
+    options.txns.push_back(delta::Txn{app_id, std::max(written.value_or(-1), r.last_offset), std::nullopt});
+  }
+  const auto& rows = *batch.dead_letters;
+  auto partitions = std::static_pointer_cast<arrow::Int32Array>(rows.GetColumnByName("partition"));
+  auto offsets = std::static_pointer_cast<arrow::Int64Array>(rows.GetColumnByName("offset"));
+  arrow::BooleanBuilder keep;
+  int64_t kept = 0;
+  for (int64_t i = 0; i < rows.num_rows(); ++i) {
+    auto it = written_up_to.find(partitions->Value(i));
+    const bool is_new = it == written_up_to.end() || offsets->Value(i) > it->second;
+    kept += is_new;
+    MEDALLION_RETURN_IF_ARROW_ERROR(keep.Append(is_new));
+  }
+  if (kept == 0) return Status::OK();
+  MEDALLION_ASSIGN_OR_RETURN_ARROW(auto mask, keep.Finish());
+  MEDALLION_ASSIGN_OR_RETURN_ARROW(auto table, arrow::Table::FromRecordBatches({batch.dead_letters}));
+  MEDALLION_ASSIGN_OR_RETURN_ARROW(arrow::Datum filtered, arrow::compute::Filter(table, mask));
+  return dead_letters_->Append(filtered.table(), options).status();
+}
+
 Status DeltaBronzeSink::Write(const BronzeBatch& batch) {
   if (batch.empty()) return Status::OK();
   delta::WriteOptions options;
@@ -84,20 +123,7 @@ Status DeltaBronzeSink::Write(const BronzeBatch& batch) {
       return Status::InvalidArgument(std::to_string(batch.dead_letters->num_rows()) +
                                      " records of '" + topic_ + "' need a dead-letter table");
     }
-    // Same txn rule on the dead-letter table: a retry after a crash between
-    // the two commits finds its own txn there and skips the rewrite.
-    MEDALLION_ASSIGN_OR_RETURN(auto dl_snapshot, dead_letters_->Refresh());
-    bool already = true;
-    for (const auto& t : options.txns) {
-      const auto v = dl_snapshot->TxnVersion(t.app_id);
-      if (!v || *v < t.version) already = false;
-    }
-    if (!already) {
-      delta::WriteOptions dl;
-      dl.txns = options.txns;
-      MEDALLION_ASSIGN_OR_RETURN_ARROW(auto table, arrow::Table::FromRecordBatches({batch.dead_letters}));
-      MEDALLION_RETURN_IF_ERROR(dead_letters_->Append(table, dl).status());
-    }
+    MEDALLION_RETURN_IF_ERROR(WriteDeadLetters(batch));
   }
   MEDALLION_ASSIGN_OR_RETURN_ARROW(auto table, arrow::Table::FromRecordBatches({batch.records}));
   MEDALLION_RETURN_IF_ERROR(bronze_->Append(table, options).status());

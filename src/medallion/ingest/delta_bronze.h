@@ -52,6 +52,8 @@ class DeltaBronzeSink : public BronzeSink {
   Status Write(const BronzeBatch& batch) override;
 
  private:
+  Status WriteDeadLetters(const BronzeBatch& batch);
+
   std::shared_ptr<delta::Table> bronze_, dead_letters_;
   DeltaOffsetStore* offsets_;
   std::string group_, topic_;

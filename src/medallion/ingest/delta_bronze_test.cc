@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 
 #include "medallion/delta/table.h"
+#include "medallion/ingest/bronze_schema.h"
 #include "medallion/ingest/embedded_cluster.h"
 #include "medallion/ingest/producer.h"
 
@@ -93,6 +95,59 @@ TEST(DeltaBronzeTest, KafkaToBronzeExactlyOnceAcrossARestart) {
   EXPECT_TRUE(gap.IsConflict()) << gap;
   EXPECT_NE(gap.message().find("Bronze holds offsets up to"), std::string::npos) << gap;
   EXPECT_EQ((*bronze)->Refresh().value()->num_rows(), 1700) << "the batch after a gap wrote nothing";
+  std::filesystem::remove_all(dir);
+}
+
+// A batch of partition 0 covering [first, last] with the offsets in
+// `dead` as dead letters and the rest as Bronze rows.
+BronzeBatch BatchOf(int64_t first, int64_t last, const std::set<int64_t>& dead) {
+  BronzeBatchBuilder rows;
+  DeadLetterBuilder letters;
+  for (int64_t offset = first; offset <= last; ++offset) {
+    RecordView view;
+    view.topic = "orders";
+    view.partition = 0;
+    view.offset = offset;
+    view.value = "v";
+    view.value_len = 1;
+    EXPECT_TRUE((dead.count(offset) ? letters.Append(view, "too big") : rows.Append(view)).ok());
+  }
+  BronzeBatch batch;
+  batch.records = *rows.Finish(0);
+  batch.dead_letters = *letters.Finish(0);
+  batch.partitions = {{0, first, last, last - first + 1}};
+  return batch;
+}
+
+TEST(DeltaBronzeTest, DeadLettersOfABatchReadAgainWithOtherBoundsAreWrittenOnce) {
+  const auto dir = std::filesystem::temp_directory_path() / ("medallion-dead-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto bronze = OpenBronzeTable((dir / "bronze").string());
+  ASSERT_TRUE(bronze.ok()) << bronze.status();
+  auto dead = OpenDeadLetterTable((dir / "dead").string());
+  ASSERT_TRUE(dead.ok()) << dead.status();
+  {
+    // A first run wrote the dead letters of offsets 0..10, then its Bronze
+    // commit was refused (another member wrote offset 0 first).
+    DeltaOffsetStore offsets(*bronze);
+    DeltaBronzeSink sink(*bronze, *dead, &offsets, "g", "orders");
+    DeltaOffsetStore other_offsets(*bronze);
+    DeltaBronzeSink other(*bronze, nullptr, &other_offsets, "g", "orders");
+    ASSERT_TRUE(other_offsets.LastWritten(KafkaAppId("g", "orders", 0)).ok());
+    ASSERT_TRUE(offsets.LastWritten(KafkaAppId("g", "orders", 0)).ok());
+    ASSERT_TRUE(other.Write(BatchOf(0, 0, {})).ok());
+    EXPECT_TRUE(sink.Write(BatchOf(0, 10, {5, 8})).IsConflict());
+  }
+  // Read again from Bronze's offsets with other bounds: 1..12.
+  DeltaOffsetStore offsets(*bronze);
+  ASSERT_TRUE(offsets.LastWritten(KafkaAppId("g", "orders", 0)).ok());
+  DeltaBronzeSink sink(*bronze, *dead, &offsets, "g", "orders");
+  ASSERT_TRUE(sink.Write(BatchOf(1, 12, {5, 8, 11})).ok());
+  auto letters = (*dead)->Refresh();
+  ASSERT_TRUE(letters.ok());
+  EXPECT_EQ((*letters)->num_rows(), 3) << "5 and 8 once, 11 added";
+  EXPECT_EQ((*letters)->TxnVersion(KafkaAppId("g", "orders", 0)), 12);
+  EXPECT_EQ((*bronze)->Refresh().value()->num_rows(), 1 + 12 - 3);
   std::filesystem::remove_all(dir);
 }
 

@@ -16,6 +16,7 @@ struct IngestCounters {
   std::atomic<int64_t> assigned_partitions{0};
   std::atomic<int64_t> dropped_on_revoke{0}; // polled, not yet returned, partition taken away
   std::atomic<int64_t> dropped_on_rewind{0}; // polled past a refused batch, read again from Bronze's offsets
+  std::atomic<int64_t> redelivered{0};       // delivered again below the next expected offset, skipped
   std::atomic<int64_t> data_loss{0};         // offsets that fell out of the log before ingest read them
   std::atomic<int64_t> offset_gaps{0};       // non-contiguous offsets (compaction or transaction markers)
   std::atomic<int64_t> consumer_errors{0};   // transient client errors (retried by librdkafka)

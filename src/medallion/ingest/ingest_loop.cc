@@ -83,13 +83,25 @@ class WriteInFlight {
       if (state_ != State::kWriting) return;  // quit_ with nothing to write
       lock.unlock();
       const double cpu_before = ThreadCpuSeconds();
-      Status status = sink_.Write(batch_);
+      Status status = WriteCatching();
       const double cpu = ThreadCpuSeconds() - cpu_before;
       lock.lock();
       status_ = std::move(status);
       cpu_seconds_ = cpu;
       state_ = State::kFinished;
       changed_.notify_all();
+    }
+  }
+
+  // An exception (an allocation failure) must not end the process on this
+  // thread with the consumer still in its group: it becomes the write's error.
+  Status WriteCatching() {
+    try {
+      return sink_.Write(batch_);
+    } catch (const std::exception& e) {
+      return Status::Internal(std::string("writing a batch: ") + e.what());
+    } catch (...) {
+      return Status::Internal("writing a batch: unknown exception");
     }
   }
 

@@ -371,6 +371,13 @@ Result<BronzeBatch> KafkaSource::Build(std::vector<rd_kafka_message_t*>& message
   int64_t bytes = 0;
   for (const rd_kafka_message_t* m : messages) {
     if (!st.ok()) break;
+    if (auto expected = next_expected_.find(m->partition);
+        expected != next_expected_.end() && m->offset < expected->second) {
+      // Taken already: librdkafka before 2.1.1 can deliver records again
+      // after a leader change. Writing it again would duplicate it.
+      counters_.redelivered.fetch_add(1);
+      continue;
+    }
     RecordView v = ViewOf(m, options_.topic);
     bytes += SizeOf(m);
     for (const auto& [k, hv] : v.headers) bytes += static_cast<int64_t>(k.size() + (hv ? hv->size() : 0));
