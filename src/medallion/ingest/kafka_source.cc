@@ -199,6 +199,23 @@ void KafkaSource::Assign(rd_kafka_topic_partition_list_t* parts) {
   if (err) NoteError(KafkaError(err, "assign partitions of '" + options_.topic + "'"));
 }
 
+int64_t KafkaSource::DropTaken(const std::function<bool(const rd_kafka_message_t*)>& which) {
+  int64_t dropped = 0;
+  std::erase_if(pending_, [&](rd_kafka_message_t* m) {
+    if (!which(m)) return false;
+    rd_kafka_message_destroy(m);
+    ++dropped;
+    return true;
+  });
+  for (size_t i = queued_next_; i < queued_.size(); ++i) {
+    if (!queued_[i] || !which(queued_[i])) continue;
+    rd_kafka_message_destroy(queued_[i]);
+    queued_[i] = nullptr;  // skipped by NextQueued
+    ++dropped;
+  }
+  return dropped;
+}
+
 void KafkaSource::Revoke(rd_kafka_topic_partition_list_t* parts) {
   ++generation_;
   // The records of revoked partitions polled in this round are not ours to
@@ -209,20 +226,7 @@ void KafkaSource::Revoke(rd_kafka_topic_partition_list_t* parts) {
     }
     return false;
   };
-  int64_t dropped = 0;
-  std::erase_if(pending_, [&](rd_kafka_message_t* m) {
-    if (!revoked(m)) return false;
-    rd_kafka_message_destroy(m);
-    ++dropped;
-    return true;
-  });
-  for (size_t i = queued_next_; i < queued_.size(); ++i) {
-    if (!queued_[i] || !revoked(queued_[i])) continue;
-    rd_kafka_message_destroy(queued_[i]);
-    queued_[i] = nullptr;  // skipped by NextQueued
-    ++dropped;
-  }
-  counters_.dropped_on_revoke.fetch_add(dropped);
+  counters_.dropped_on_revoke.fetch_add(DropTaken(revoked));
   assigned_.clear();
   next_expected_.clear();
   at_end_.clear();
@@ -231,15 +235,7 @@ void KafkaSource::Revoke(rd_kafka_topic_partition_list_t* parts) {
 }
 
 Status KafkaSource::RewindToStored() {
-  int64_t dropped = static_cast<int64_t>(pending_.size());
-  for (auto* m : pending_) rd_kafka_message_destroy(m);
-  pending_.clear();
-  for (size_t i = queued_next_; i < queued_.size(); ++i) {
-    if (!queued_[i]) continue;
-    rd_kafka_message_destroy(queued_[i]);
-    queued_[i] = nullptr;
-    ++dropped;
-  }
+  const int64_t dropped = DropTaken([](const rd_kafka_message_t*) { return true; });
   counters_.dropped_on_rewind.fetch_add(dropped);
   next_expected_.clear();
   at_end_.clear();

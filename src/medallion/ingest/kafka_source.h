@@ -124,6 +124,9 @@ class KafkaSource {
                           void* opaque);
   void Assign(rd_kafka_topic_partition_list_t* parts);
   void Revoke(rd_kafka_topic_partition_list_t* parts);
+  // Destroys the records taken from librdkafka but not yet built into a
+  // batch that `which` selects; returns how many.
+  int64_t DropTaken(const std::function<bool(const rd_kafka_message_t*)>& which);
   void NoteError(Status st);
   void LearnPartitionLeaders();
   Result<BronzeBatch> Build(std::vector<rd_kafka_message_t*>& messages);

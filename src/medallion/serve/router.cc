@@ -3,8 +3,10 @@
 #include <cctype>
 #include <exception>
 #include <map>
+#include <optional>
 #include <set>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "medallion/serve/url.h"
@@ -21,6 +23,21 @@ bool IsJsonContentType(std::string_view content_type) {
   std::string lower(media);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return lower == "application/json" || (lower.size() > 5 && lower.ends_with("+json"));
+}
+
+// Runs a handler. An exception is logged, naming the handler (`what()`,
+// called only then: this is every request's path), and becomes nullopt: the
+// caller answers 500 without a stack trace or path.
+template <typename Describe, typename Handler>
+auto Guarded(Describe&& what, Handler&& handler) -> std::optional<decltype(handler())> {
+  try {
+    return handler();
+  } catch (const std::exception& e) {
+    spdlog::error("{} threw: {}", what(), e.what());
+  } catch (...) {
+    spdlog::error("{} threw a non-standard exception", what());
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -105,15 +122,10 @@ std::vector<Dispatched> Router::DispatchAll(std::vector<Request> requests) const
   }
   for (auto& [route, batch] : batches) {
     auto& [batch_requests, positions] = batch;
-    std::vector<Response> responses;
-    try {
-      responses = route->batch_handler(batch_requests);
-    } catch (const std::exception& e) {
-      spdlog::error("batch handler for {} {} threw: {}", MethodName(route->spec.method), route->spec.path, e.what());
-    } catch (...) {
-      spdlog::error("batch handler for {} {} threw a non-standard exception", MethodName(route->spec.method),
-                    route->spec.path);
-    }
+    std::vector<Response> responses =
+        Guarded([&] { return fmt::format("batch handler for {} {}", MethodName(route->spec.method), route->spec.path); },
+                [&] { return route->batch_handler(batch_requests); })
+            .value_or(std::vector<Response>{});
     if (responses.size() != positions.size()) {
       if (!responses.empty()) {
         spdlog::error("batch handler for {} answered {} of {} requests", route->spec.path, responses.size(),
@@ -159,14 +171,8 @@ std::variant<const Route*, Dispatched> Router::Resolve(Request& request) const {
     bool is_api = request.path == "/api" || request.path.starts_with("/api/");
     if (allowed.empty() && fallback_ && !is_api &&
         (request.method == Method::kGet || request.method == Method::kHead)) {
-      try {
-        return Dispatched{fallback_(request), "static"};
-      } catch (const std::exception& e) {
-        spdlog::error("static file handler threw: {}", e.what());
-      } catch (...) {
-        spdlog::error("static file handler threw a non-standard exception");
-      }
-      return Dispatched{ErrorResponse(500, "internal", "internal error"), "static"};
+      auto response = Guarded([] { return std::string("static file handler"); }, [&] { return fallback_(request); });
+      return Dispatched{response ? std::move(*response) : ErrorResponse(500, "internal", "internal error"), "static"};
     }
     if (!allowed.empty()) {
       std::string allow;
@@ -214,14 +220,9 @@ std::variant<const Route*, Dispatched> Router::Resolve(Request& request) const {
 
 Dispatched Router::Call(const Route& route, const Request& request) {
   const RouteSpec& spec = route.spec;
-  try {
-    return {route.handler(request), spec.path};
-  } catch (const std::exception& e) {
-    spdlog::error("handler for {} {} threw: {}", MethodName(spec.method), spec.path, e.what());
-  } catch (...) {
-    spdlog::error("handler for {} {} threw a non-standard exception", MethodName(spec.method), spec.path);
-  }
-  return {ErrorResponse(500, "internal", "internal error"), spec.path};
+  auto response = Guarded([&] { return fmt::format("handler for {} {}", MethodName(spec.method), spec.path); },
+                          [&] { return route.handler(request); });
+  return {response ? std::move(*response) : ErrorResponse(500, "internal", "internal error"), spec.path};
 }
 
 nlohmann::json ErrorSchema() {

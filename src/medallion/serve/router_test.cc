@@ -104,6 +104,11 @@ TEST_F(RouterTest, FallbackServesOnlyNonApiGets) {
   EXPECT_EQ(router_.Dispatch(Make(Method::kGet, "/sales")).route, "static");
   EXPECT_EQ(router_.Dispatch(Make(Method::kGet, "/api/v2/x")).response.status, 404);
   EXPECT_EQ(router_.Dispatch(Make(Method::kPost, "/sales")).response.status, 404);
+
+  router_.SetFallback([](const Request&) -> Response { throw std::runtime_error("/secret/web/dist gone"); });
+  auto d = router_.Dispatch(Make(Method::kGet, "/sales"));
+  EXPECT_EQ(d.response.status, 500);
+  EXPECT_EQ(d.response.body.find("secret"), std::string::npos);
 }
 
 TEST(Router, DispatchAllHandsARoutesRequestsToItsBatchHandlerInOneCall) {
@@ -156,6 +161,14 @@ TEST(Router, DispatchAllHandsARoutesRequestsToItsBatchHandlerInOneCall) {
   auto failed = broken.DispatchAll({Make(Method::kPost, "/echo"), Make(Method::kPost, "/echo")});
   EXPECT_EQ(failed[0].response.status, 500);
   EXPECT_EQ(failed[1].response.status, 500);
+  Router throwing;
+  ASSERT_TRUE(throwing
+                  .Add(echo, one,
+                       [](std::span<const Request>) -> std::vector<Response> { throw std::runtime_error("/secret"); })
+                  .ok());
+  auto thrown = throwing.DispatchAll({Make(Method::kPost, "/echo"), Make(Method::kPost, "/echo")});
+  EXPECT_EQ(thrown[0].response.status, 500);
+  EXPECT_EQ(thrown[1].response.body.find("secret"), std::string::npos);
 }
 
 TEST(Router, RejectsBadDeclarations) {
