@@ -47,6 +47,47 @@ struct Coordinates {
     return key.Finish(&cols[4]);
   }
 
+  // Whether the five leading columns have room for `r` without growing:
+  // true for every record a batch reserved for.
+  bool FitsReserved(const RecordView& r) const {
+    return topic.length() < topic.capacity() && partition.length() < partition.capacity() &&
+           offset.length() < offset.capacity() && kafka_timestamp.length() < kafka_timestamp.capacity() &&
+           key.length() < key.capacity() &&
+           static_cast<int64_t>(r.topic.size()) <= topic.value_data_capacity() - topic.value_data_length() &&
+           static_cast<int64_t>(r.key_len) <= key.value_data_capacity() - key.value_data_length();
+  }
+
+  // Append without capacity checks (each one costs a Status): after
+  // FitsReserved, ingest's per-record path.
+  void UnsafeAppendLeading(const RecordView& r) {
+    topic.UnsafeAppend(r.topic.data(), static_cast<int32_t>(r.topic.size()));
+    partition.UnsafeAppend(r.partition);
+    offset.UnsafeAppend(r.offset);
+    if (r.timestamp_ms) {
+      kafka_timestamp.UnsafeAppend(*r.timestamp_ms * 1000);
+    } else {
+      kafka_timestamp.UnsafeAppendNull();
+    }
+    if (r.key) {
+      key.UnsafeAppend(reinterpret_cast<const uint8_t*>(r.key), static_cast<int32_t>(r.key_len));
+    } else {
+      key.UnsafeAppendNull();
+    }
+  }
+
+  arrow::Status AppendHeaders(const RecordView& r) {
+    ARROW_RETURN_NOT_OK(headers.Append());
+    for (const auto& [name, value] : r.headers) {
+      ARROW_RETURN_NOT_OK(header_keys->Append(name.data(), static_cast<int32_t>(name.size())));
+      if (value) {
+        ARROW_RETURN_NOT_OK(header_values->Append(value->data(), static_cast<int32_t>(value->size())));
+      } else {
+        ARROW_RETURN_NOT_OK(header_values->AppendNull());
+      }
+    }
+    return arrow::Status::OK();
+  }
+
   arrow::Status Append(const RecordView& r) {
     ARROW_RETURN_NOT_OK(topic.Append(r.topic.data(), static_cast<int32_t>(r.topic.size())));
     ARROW_RETURN_NOT_OK(partition.Append(r.partition));
@@ -61,16 +102,7 @@ struct Coordinates {
     } else {
       ARROW_RETURN_NOT_OK(key.AppendNull());
     }
-    ARROW_RETURN_NOT_OK(headers.Append());
-    for (const auto& [name, value] : r.headers) {
-      ARROW_RETURN_NOT_OK(header_keys->Append(name.data(), static_cast<int32_t>(name.size())));
-      if (value) {
-        ARROW_RETURN_NOT_OK(header_values->Append(value->data(), static_cast<int32_t>(value->size())));
-      } else {
-        ARROW_RETURN_NOT_OK(header_values->AppendNull());
-      }
-    }
-    return arrow::Status::OK();
+    return AppendHeaders(r);
   }
 };
 
@@ -140,6 +172,19 @@ Status BronzeBatchBuilder::Reserve(int64_t rows, int64_t topic_bytes, int64_t ke
 }
 
 Status BronzeBatchBuilder::Append(const RecordView& r) {
+  auto& value = b_->value;
+  if (b_->coords.FitsReserved(r) && value.length() < value.capacity() &&
+      static_cast<int64_t>(r.value_len) <= value.value_data_capacity() - value.value_data_length()) {
+    b_->coords.UnsafeAppendLeading(r);
+    MEDALLION_RETURN_IF_ARROW_ERROR(b_->coords.AppendHeaders(r));
+    if (r.value) {
+      value.UnsafeAppend(reinterpret_cast<const uint8_t*>(r.value), static_cast<int32_t>(r.value_len));
+    } else {
+      value.UnsafeAppendNull();
+    }
+    ++rows_;
+    return Status::OK();
+  }
   MEDALLION_RETURN_IF_ARROW_ERROR(b_->coords.Append(r));
   if (r.value) {
     MEDALLION_RETURN_IF_ARROW_ERROR(

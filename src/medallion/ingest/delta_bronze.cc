@@ -105,7 +105,9 @@ Status DeltaBronzeSink::Write(const BronzeBatch& batch) {
   // them). Other columns keep the writer's default, a dictionary per file.
   options.data.dictionaries =
       delta::DictionaryChoice{.plain = {"value", "offset", "kafka_timestamp"}, .shared_dictionary = {}};
-  options.data.without_statistics = {"value"};
+  // Delta keeps no bounds for binary columns, and a Bronze file's keys span
+  // the whole key range, so their Parquet min/max would never skip a file.
+  options.data.without_statistics = {"value", "key"};
   for (const auto& r : batch.partitions) {
     const std::string app_id = KafkaAppId(group_, topic_, r.partition);
     const std::optional<int64_t> known = offsets_->Known(app_id);

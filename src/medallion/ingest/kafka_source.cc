@@ -365,10 +365,21 @@ Result<BronzeBatch> KafkaSource::Build(std::vector<rd_kafka_message_t*>& message
   }
   Status st = bronze.Reserve(rows, rows * static_cast<int64_t>(options_.topic.size()), key_bytes, value_bytes);
   int64_t bytes = 0;
+  // Records come in runs of one partition: its range and next expected
+  // offset are looked up once per run, not per record.
+  int32_t partition = -1;
+  PartitionRange* range = nullptr;
+  auto expected = next_expected_.end();
   for (const rd_kafka_message_t* m : messages) {
     if (!st.ok()) break;
-    if (auto expected = next_expected_.find(m->partition);
-        expected != next_expected_.end() && m->offset < expected->second) {
+    if (m->partition != partition || !range) {
+      partition = m->partition;
+      expected = next_expected_.find(partition);
+      auto r = ranges.find(partition);
+      range = r == ranges.end() ? nullptr : &r->second;
+    }
+    const bool known = expected != next_expected_.end();
+    if (known && m->offset < expected->second) {
       // Taken already: librdkafka before 2.1.1 can deliver records again
       // after a leader change. Writing it again would duplicate it.
       counters_.redelivered.fetch_add(1);
@@ -377,16 +388,19 @@ Result<BronzeBatch> KafkaSource::Build(std::vector<rd_kafka_message_t*>& message
     RecordView v = ViewOf(m, options_.topic);
     bytes += SizeOf(m);
     for (const auto& [k, hv] : v.headers) bytes += static_cast<int64_t>(k.size() + (hv ? hv->size() : 0));
-    auto [it, fresh] = ranges.try_emplace(m->partition, PartitionRange{m->partition, m->offset, m->offset, 0});
-    it->second.last_offset = m->offset;
-    ++it->second.records;
-    auto expected = next_expected_.find(m->partition);
-    if (expected != next_expected_.end() && m->offset != expected->second) {
-      counters_.offset_gaps.fetch_add(1);
-      spdlog::warn("{}: expected offset {} next, got {}", Where(options_.topic, m->partition), expected->second,
-                   m->offset);
+    if (!range) range = &ranges.try_emplace(partition, PartitionRange{partition, m->offset, m->offset, 0}).first->second;
+    range->last_offset = m->offset;
+    ++range->records;
+    if (!known) {
+      expected = next_expected_.emplace(partition, m->offset + 1).first;
+    } else {
+      if (m->offset != expected->second) {
+        counters_.offset_gaps.fetch_add(1);
+        spdlog::warn("{}: expected offset {} next, got {}", Where(options_.topic, partition), expected->second,
+                     m->offset);
+      }
+      expected->second = m->offset + 1;
     }
-    next_expected_[m->partition] = m->offset + 1;
     if (m->len > options_.max_value_bytes) {
       st = dead.Append(v, fmt::format("value of {} bytes exceeds the ingest limit of {} bytes", m->len,
                                       options_.max_value_bytes));
