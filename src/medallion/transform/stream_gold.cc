@@ -9,6 +9,7 @@
 #include <functional>
 #include <iterator>
 #include <limits>
+#include <map>
 
 #include "medallion/common/arrow_compute.h"
 #include "medallion/common/arrow_status.h"
@@ -49,12 +50,19 @@ Result<std::shared_ptr<arrow::Table>> ScanSilver(delta::Table& silver, const del
   return delta::ScanToTable(silver.store(), snapshot, scan);
 }
 
-// Commits each step whose table has not consumed `target` yet.
+// Tables another writer changed (GoldChangedByOthers): they are recomputed
+// for those dates even when they have consumed the newest Silver version.
+using ForeignChanges = std::map<std::string, DateChanges>;
+
+// Commits each step whose table has not consumed `target` yet, or that
+// another writer changed.
 Status RunSteps(const std::vector<Step>& steps, const std::shared_ptr<arrow::Table>& silver_rows,
-                const std::string& lake_uri, int64_t target, OrdersGoldUpdate* out) {
+                const std::string& lake_uri, int64_t target, const ForeignChanges& foreign, OrdersGoldUpdate* out) {
   for (const auto& step : steps) {
     MEDALLION_ASSIGN_OR_RETURN(auto consumed, GoldConsumedVersion(lake_uri, step.table));
-    if (consumed.value_or(-1) >= target) continue;
+    auto changed = foreign.find(step.table);
+    const bool changed_by_others = changed != foreign.end() && !changed->second.empty();
+    if (consumed.value_or(-1) >= target && !changed_by_others) continue;
     auto rows = step.compute(silver_rows);
     if (!rows.ok()) return rows.status().WithContext(fmt::format("computing gold/{}", step.table));
     MEDALLION_ASSIGN_OR_RETURN(auto commit, CommitGold(lake_uri, step.table, *rows, step.mode, consumed, target));
@@ -95,6 +103,9 @@ Result<bool> AddToRevenueCityHourly(delta::Table& silver, const delta::Snapshot&
   if (!gold) return false;
   const std::optional<int64_t> consumed = gold->snapshot()->TxnVersion(GoldAppId(kTable));
   if (!consumed) return false;
+  // Adding to rows another writer replaced would count what it wrote twice.
+  MEDALLION_ASSIGN_OR_RETURN(auto foreign, GoldChangedByOthers(lake_uri, kTable));
+  if (!foreign.empty()) return false;
   if (*consumed >= target) return true;
   MEDALLION_ASSIGN_OR_RETURN(bool appends, OnlyAppendedSince(silver, *consumed, target));
   if (!appends) return false;
@@ -189,12 +200,25 @@ Result<OrdersGoldUpdate> UpdateOrdersGold(delta::Table& silver, const std::strin
   const int32_t last_day = *live.rbegin();
 
   int64_t consumed = std::numeric_limits<int64_t>::max();
+  ForeignChanges foreign;
   for (const auto& table : recompute) {
     MEDALLION_ASSIGN_OR_RETURN(auto version, GoldConsumedVersion(lake_uri, table));
     consumed = std::min(consumed, version.value_or(-1));
+    MEDALLION_ASSIGN_OR_RETURN(foreign[table], GoldChangedByOthers(lake_uri, table));
   }
   if (!recompute.empty() && consumed < target) {
     MEDALLION_ASSIGN_OR_RETURN(out.dates, AddedDatePartitions(silver, consumed, target, "event_date"));
+  }
+  for (const auto& [table, changes] : foreign) {
+    if (changes.all) {
+      out.dates.insert(live.begin(), live.end());
+    } else {
+      // Only dates Silver still has: a foreign row of a date Silver never
+      // held stays until a full rebuild (nothing here could recompute it).
+      for (int32_t d : changes.dates) {
+        if (live.count(d)) out.dates.insert(d);
+      }
+    }
   }
   if (!out.dates.empty()) {
     const DateRange range{*out.dates.begin(), *out.dates.rbegin()};
@@ -221,13 +245,15 @@ Result<OrdersGoldUpdate> UpdateOrdersGold(delta::Table& silver, const std::strin
     std::vector<Step> chosen;
     std::copy_if(fast.begin(), fast.end(), std::back_inserter(chosen),
                  [&](const Step& step) { return recompute.count(step.table) > 0; });
-    MEDALLION_RETURN_IF_ERROR(RunSteps(chosen, rows, lake_uri, target, &out));
+    MEDALLION_RETURN_IF_ERROR(RunSteps(chosen, rows, lake_uri, target, foreign, &out));
   }
   if (pass.slow) {
     bool stale = false;
+    ForeignChanges slow_foreign;
     for (const auto& table : SlowOrdersGoldTables()) {
       MEDALLION_ASSIGN_OR_RETURN(auto slow_consumed, GoldConsumedVersion(lake_uri, table));
-      stale = stale || slow_consumed.value_or(-1) < target;
+      MEDALLION_ASSIGN_OR_RETURN(slow_foreign[table], GoldChangedByOthers(lake_uri, table));
+      stale = stale || slow_consumed.value_or(-1) < target || !slow_foreign[table].empty();
     }
     if (stale) {
       MEDALLION_ASSIGN_OR_RETURN(auto scanned, ScanSilver(silver, *snapshot, std::nullopt));
@@ -237,7 +263,7 @@ Result<OrdersGoldUpdate> UpdateOrdersGold(delta::Table& silver, const std::strin
           {"customer_rfm", GoldWriteMode::kReplaceAll, [&](auto& s) { return CustomerRfm(s, last_day); }},
           {"features_daily", GoldWriteMode::kReplacePartitions, [&](auto& s) { return FeaturesDaily(s, everything); }},
       };
-      MEDALLION_RETURN_IF_ERROR(RunSteps(slow, all, lake_uri, target, &out));
+      MEDALLION_RETURN_IF_ERROR(RunSteps(slow, all, lake_uri, target, slow_foreign, &out));
     }
   }
   return out;

@@ -15,6 +15,7 @@
 
 #include "medallion/common/result.h"
 #include "medallion/delta/table.h"
+#include "medallion/transform/stream_tail.h"
 
 namespace medallion::transform {
 
@@ -41,8 +42,19 @@ class GoldTablesKeptOpen {
   std::shared_ptr<delta::Table> Find(const std::string& uri) const;
   void Keep(const std::string& uri, std::shared_ptr<delta::Table> table);
 
+  // Other writers' changes to a table (see GoldChangedByOthers), keyed by
+  // "<uri>#<app id>": the newest version up to which they are handled (none
+  // left, or recomputed by a commit of this writer), and the newest version
+  // up to which they were reported to this writer; -1 when unknown.
+  struct Checked {
+    int64_t handled = -1;
+    int64_t reported = -1;
+  };
+  Checked& checked(const std::string& key) { return checked_[key]; }
+
  private:
   std::map<std::string, std::shared_ptr<delta::Table>> tables_;
+  std::map<std::string, Checked> checked_;
   GoldTablesKeptOpen* outer_;
 };
 
@@ -54,6 +66,19 @@ Result<std::shared_ptr<delta::Table>> OpenGoldIfExists(const std::string& lake_u
 // its txn `app_id` (empty: gold-<table>).
 Result<std::optional<int64_t>> GoldConsumedVersion(const std::string& lake_uri, const std::string& table,
                                                    const std::string& app_id = "");
+
+// Event dates of gold/<table> that other writers changed after the newest
+// commit of txn `app_id` (empty: gold-<table>), including commits that
+// landed between that commit's read and its write: a batch `medallion gold`
+// run beside the stream, or a user's job. A streaming update that builds on
+// its own earlier rows (revenue_city_hourly adds new Silver rows to them)
+// would count what such a writer wrote twice, or keep what it overwrote
+// lost, so those dates are recomputed from Silver instead. `all` when the
+// changes cannot be narrowed to dates or the log no longer reaches back to
+// the txn's commit. Compaction (dataChange=false) is not a change. Empty
+// when the table or the txn does not exist.
+Result<DateChanges> GoldChangedByOthers(const std::string& lake_uri, const std::string& table,
+                                        const std::string& app_id = "");
 
 enum class GoldWriteMode { kReplacePartitions, kReplaceAll, kAppend };
 

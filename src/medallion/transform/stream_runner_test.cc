@@ -1,6 +1,7 @@
 #include "medallion/transform/stream_runner.h"
 
 #include <arrow/api.h>
+#include <arrow/compute/api.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -9,8 +10,10 @@
 #include <set>
 #include <thread>
 
+#include "medallion/common/arrow_compute.h"
 #include "medallion/ingest/orders_generator.h"
 #include "medallion/transform/features_daily.h"
+#include "medallion/transform/gold_job.h"
 #include "medallion/transform/gold_tables.h"
 #include "medallion/transform/rfm_scores.h"
 #include "medallion/transform/silver_job.h"
@@ -212,6 +215,59 @@ TEST(StreamRunnerTest, ExactlyOnceWhenARunDiesBetweenSilverAndGold) {
   for (size_t i = 0; i < starts.size(); ++i) keys.insert({starts[i], cities[i]});
   EXPECT_EQ(keys.size(), starts.size());
   EXPECT_GT(keys.size(), 0u);
+}
+
+// The batch Gold job (`medallion gold`, the DAG's build_gold_features) and
+// a user's job may replace Gold partitions the stream keeps. The stream must
+// not add new Silver rows to rows such a writer put there (they may already
+// hold those rows, or miss rows the stream had counted): it recomputes the
+// dates they changed from Silver.
+TEST(StreamRunnerTest, OtherWritersOfGoldAreNeitherCountedTwiceNorKept) {
+  TempLake lake("stream_foreign_gold");
+  auto runner = StreamRunner::Open(Options(lake));
+  ASSERT_TRUE(runner.ok()) << runner.status();
+  auto slices = OrderSlices();
+  for (size_t i = 0; i < 4; ++i) {
+    lake.AppendBronze("orders", slices[i], kIngest);
+    ASSERT_TRUE((*runner)->RunOnce().ok());
+  }
+  RunUntilIdle(**runner);
+  // The stream stops; Silver moves on without its Gold, then a batch run
+  // rebuilds every Gold table from that Silver (it writes no stream txn).
+  runner->reset();
+  for (size_t i = 4; i < 6; ++i) lake.AppendBronze("orders", slices[i], kIngest);
+  CatchUpSilver(lake);
+  GoldJobOptions batch;
+  batch.silver_uri = lake.path("silver/orders");
+  batch.lake_uri = lake.uri();
+  auto rebuilt = RunGoldJob(batch);
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt.status();
+  runner = StreamRunner::Open(Options(lake));
+  ASSERT_TRUE(runner.ok()) << runner.status();
+  lake.AppendBronze("orders", slices[6], kIngest);
+  RunUntilIdle(**runner);
+  ExpectGoldEqualsBatch(lake);
+
+  // Another writer replaces the first day's hourly revenue with wrong rows;
+  // new Silver rows arrive for the last day only.
+  const std::string hourly = lake.path("gold/revenue_city_hourly");
+  auto rows = ReadDelta(hourly);
+  ASSERT_TRUE(rows);
+  auto first_day = *FilterRows(rows, arrow::compute::equal(arrow::compute::field_ref("event_date"),
+                                                           arrow::compute::literal(arrow::Date32Scalar(kFirstDay))));
+  ASSERT_GT(first_day->num_rows(), 0);
+  const int revenue = first_day->schema()->GetFieldIndex("revenue");
+  const std::vector<double> amounts = *ReadDouble(*first_day, "revenue");
+  arrow::DoubleBuilder wrong;
+  for (double a : amounts) ASSERT_TRUE(wrong.Append(a + 1000).ok());
+  auto stale = *first_day->SetColumn(revenue, first_day->schema()->field(revenue),
+                                     std::make_shared<arrow::ChunkedArray>(wrong.Finish().ValueOrDie()));
+  auto table = delta::Table::Open(hourly);
+  ASSERT_TRUE(table.ok());
+  ASSERT_TRUE((*table)->OverwritePartitions(stale).ok());
+  lake.AppendBronze("orders", slices[7], kIngest);
+  RunUntilIdle(**runner);
+  ExpectGoldEqualsBatch(lake);
 }
 
 TEST(StreamRunnerTest, ClosedWindowsAndLateEventsAccountForEveryOrderOnce) {

@@ -90,6 +90,31 @@ Result<bool> OnlyAppendedSince(delta::Table& table, int64_t from_exclusive, int6
   return true;
 }
 
+Status AddChangedDates(const std::vector<delta::Action>& commit, const std::string& column, const std::string& where,
+                       DateChanges* out) {
+  auto add_date = [&](const delta::PartitionValues& values) -> Status {
+    if (!values.count(column)) {
+      out->all = true;
+      return Status::OK();
+    }
+    return InsertDate(values, column, where, &out->dates);
+  };
+  for (const auto& action : commit) {
+    if (std::holds_alternative<delta::Metadata>(action)) {
+      out->all = true;
+    } else if (const auto* add = std::get_if<delta::AddFile>(&action); add && add->data_change) {
+      MEDALLION_RETURN_IF_ERROR(add_date(add->partition_values));
+    } else if (const auto* remove = std::get_if<delta::RemoveFile>(&action); remove && remove->data_change) {
+      if (!remove->partition_values) {
+        out->all = true;
+      } else {
+        MEDALLION_RETURN_IF_ERROR(add_date(*remove->partition_values));
+      }
+    }
+  }
+  return Status::OK();
+}
+
 Result<std::set<int32_t>> LiveDatePartitions(const delta::Snapshot& snapshot, const std::string& column) {
   std::set<int32_t> dates;
   for (const auto& [path, add] : snapshot.files()) {

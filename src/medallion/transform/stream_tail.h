@@ -38,6 +38,17 @@ bool RewritesRows(const std::vector<delta::Action>& commit);
 // True when versions (from, to] only added rows (see RewritesRows).
 Result<bool> OnlyAppendedSince(delta::Table& table, int64_t from_exclusive, int64_t to_inclusive);
 
+// What commits changed, by date partition: the values of `column` of their
+// data-changing adds and removes; `all` when a commit cannot be narrowed to
+// dates (new metadata, a file without the column).
+struct DateChanges {
+  std::set<int32_t> dates;
+  bool all = false;
+  bool empty() const { return dates.empty() && !all; }
+};
+Status AddChangedDates(const std::vector<delta::Action>& commit, const std::string& column, const std::string& where,
+                       DateChanges* out);
+
 // Every value of the date partition column over the snapshot's live files.
 Result<std::set<int32_t>> LiveDatePartitions(const delta::Snapshot& snapshot, const std::string& column);
 
