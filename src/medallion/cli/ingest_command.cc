@@ -130,10 +130,22 @@ void AddIngestCommands(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--bootstrap", flags->bootstrap, "Kafka bootstrap host:port (default: kafka.bootstrap_servers)");
   cmd->add_option("--lake", flags->lake, "Lake root (default: lake.root, else ./lake)");
   cmd->add_flag("--until-idle", flags->until_idle, "Exit once the assigned partitions are drained");
-  cmd->add_option("--max-seconds", flags->max_seconds, "Exit after this long (0: no limit)")->capture_default_str();
-  cmd->add_option("--max-batch-records", flags->max_batch_records, "Flush after this many records")->capture_default_str();
-  cmd->add_option("--max-batch-mib", flags->max_batch_mib, "Flush after this many MiB")->capture_default_str();
-  cmd->add_option("--max-batch-ms", flags->max_batch_ms, "Flush after this many milliseconds")->capture_default_str();
+  cmd->add_option("--max-seconds", flags->max_seconds, "Exit after this long (0: no limit)")
+      ->capture_default_str()
+      ->check([](const std::string& text) -> std::string {
+        double seconds = 0;
+        const bool number = CLI::detail::lexical_cast(text, seconds);
+        return number && seconds >= 0 ? "" : "must be a number of seconds >= 0 (0: no limit), got " + text;
+      });
+  cmd->add_option("--max-batch-records", flags->max_batch_records, "Flush after this many records")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
+  cmd->add_option("--max-batch-mib", flags->max_batch_mib, "Flush after this many MiB")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, ingest::kMaxBatchBytes >> 20));
+  cmd->add_option("--max-batch-ms", flags->max_batch_ms, "Flush after this many milliseconds")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}));
   cmd->callback([flags, &ctx] { ctx.exit_code = RunIngestCommand(*flags, ctx.globals); });
 }
 

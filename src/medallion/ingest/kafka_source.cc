@@ -62,6 +62,19 @@ Result<std::unique_ptr<KafkaSource>> KafkaSource::Open(KafkaSourceOptions option
     return Status::InvalidArgument("Kafka source needs bootstrap, topic and group");
   }
   if (!offsets) return Status::InvalidArgument("Kafka source needs an offset store");
+  if (options.max_batch_records < 1 || options.max_batch_bytes < 1 || options.max_batch_bytes > kMaxBatchBytes ||
+      options.max_batch_wait.count() < 1) {
+    return Status::InvalidArgument(fmt::format(
+        "batch limits must be at least 1 record, 1 byte (at most {} MiB) and 1 ms; got {} records, {} bytes, {} ms",
+        kMaxBatchBytes >> 20, options.max_batch_records, options.max_batch_bytes, options.max_batch_wait.count()));
+  }
+  if (auto it = options.extra.find("partition.assignment.strategy");
+      it != options.extra.end() && it->second.find("cooperative") != std::string::npos) {
+    return Status::InvalidArgument(fmt::format(
+        "partition.assignment.strategy={}: ingest needs an eager strategy (range, roundrobin), since it commits the "
+        "batch in flight before any partition moves and seeks every assigned partition to Bronze's offsets",
+        it->second));
+  }
   std::unique_ptr<KafkaSource> s(new KafkaSource());
   s->options_ = std::move(options);
   s->offsets_ = offsets;

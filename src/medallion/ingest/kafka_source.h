@@ -38,11 +38,15 @@ class RecordBatch;
 
 namespace medallion::ingest {
 
+inline constexpr int64_t kMaxBatchBytes = int64_t{1} << 30;
+
 struct KafkaSourceOptions {
   std::string bootstrap;
   std::string group_id = "medallion-ingest";
   std::string topic;
-  // A batch is returned when any limit is reached.
+  // A batch is returned when any limit is reached. Bytes at most
+  // kMaxBatchBytes: a batch's values are one Arrow binary column (32-bit
+  // offsets).
   int64_t max_batch_records = 50'000;
   int64_t max_batch_bytes = int64_t{128} << 20;
   std::chrono::milliseconds max_batch_wait{1000};

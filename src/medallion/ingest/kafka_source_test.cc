@@ -317,3 +317,38 @@ TEST_F(KafkaSourceTest, ReturnAtEndHandsOverEverythingOnceEveryPartitionIsRead) 
 
 }  // namespace
 }  // namespace medallion::ingest
+
+namespace medallion::ingest {
+namespace {
+
+// Limits that could never close a batch (or overflow a batch's value
+// column), and a cooperative assignment strategy ingest's eager rebalance
+// handling cannot follow, are refused before anything connects.
+TEST(KafkaSourceOptionsTest, RefusesBatchLimitsAndStrategiesItCannotHonour) {
+  InMemoryOffsetStore store;
+  auto open = [&](auto change) {
+    KafkaSourceOptions so;
+    so.bootstrap = "127.0.0.1:1";
+    so.topic = "orders";
+    change(so);
+    return KafkaSource::Open(so, &store).status();
+  };
+  const std::vector<std::pair<std::string, Status>> refused = {
+      {"no records", open([](KafkaSourceOptions& o) { o.max_batch_records = 0; })},
+      {"no bytes", open([](KafkaSourceOptions& o) { o.max_batch_bytes = 0; })},
+      {"2 GiB", open([](KafkaSourceOptions& o) { o.max_batch_bytes = int64_t{2} << 30; })},
+      {"no wait", open([](KafkaSourceOptions& o) { o.max_batch_wait = std::chrono::milliseconds(0); })},
+      {"cooperative", open([](KafkaSourceOptions& o) {
+         o.extra["partition.assignment.strategy"] = "cooperative-sticky";
+       })},
+  };
+  for (const auto& [what, st] : refused) {
+    SCOPED_TRACE(what);
+    EXPECT_TRUE(st.IsInvalidArgument()) << st;
+  }
+  EXPECT_NE(refused[2].second.message().find("at most 1024 MiB"), std::string::npos) << refused[2].second;
+  EXPECT_NE(refused[4].second.message().find("cooperative-sticky"), std::string::npos) << refused[4].second;
+}
+
+}  // namespace
+}  // namespace medallion::ingest
