@@ -20,6 +20,7 @@ struct IngestCounters {
   std::atomic<int64_t> data_loss{0};         // offsets that fell out of the log before ingest read them
   std::atomic<int64_t> offset_gaps{0};       // non-contiguous offsets (compaction or transaction markers)
   std::atomic<int64_t> consumer_errors{0};   // transient client errors (retried by librdkafka)
+  std::atomic<int64_t> unreadable{0};        // offsets of record batches Kafka cannot decode (dead-lettered)
 };
 
 }  // namespace medallion::ingest

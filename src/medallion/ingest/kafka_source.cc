@@ -55,6 +55,14 @@ RecordView ViewOf(const rd_kafka_message_t* m, const std::string& topic) {
 
 int64_t SizeOf(const rd_kafka_message_t* m) { return static_cast<int64_t>(m->len + m->key_len); }
 
+// Errors that mean the bytes at an offset cannot be turned into records
+// (librdkafka's own decoding, or the broker saying its log is corrupt):
+// fetching again returns the same bytes.
+bool IsUndecodable(rd_kafka_resp_err_t err) {
+  return err == RD_KAFKA_RESP_ERR__BAD_MSG || err == RD_KAFKA_RESP_ERR__BAD_COMPRESSION ||
+         err == RD_KAFKA_RESP_ERR__NOT_IMPLEMENTED || err == RD_KAFKA_RESP_ERR_INVALID_MSG;  // the broker's CORRUPT_MESSAGE
+}
+
 }  // namespace
 
 Result<std::unique_ptr<KafkaSource>> KafkaSource::Open(KafkaSourceOptions options, OffsetStore* offsets) {
@@ -165,6 +173,8 @@ void KafkaSource::Assign(rd_kafka_topic_partition_list_t* parts) {
   ++generation_;
   assigned_.clear();
   next_expected_.clear();
+  unreadable_.clear();
+  unreadable_ranges_.clear();
   at_end_.clear();
   for (int i = 0; i < parts->cnt; ++i) {
     rd_kafka_topic_partition_t& tp = parts->elems[i];
@@ -242,6 +252,8 @@ void KafkaSource::Revoke(rd_kafka_topic_partition_list_t* parts) {
   counters_.dropped_on_revoke.fetch_add(DropTaken(revoked));
   assigned_.clear();
   next_expected_.clear();
+  unreadable_.clear();
+  unreadable_ranges_.clear();
   at_end_.clear();
   counters_.assigned_partitions.store(0);
   rd_kafka_assign(rk_.get(), nullptr);
@@ -251,6 +263,8 @@ Status KafkaSource::RewindToStored() {
   const int64_t dropped = DropTaken([](const rd_kafka_message_t*) { return true; });
   counters_.dropped_on_rewind.fetch_add(dropped);
   next_expected_.clear();
+  unreadable_.clear();
+  unreadable_ranges_.clear();
   at_end_.clear();
   if (assigned_.empty()) return Status::OK();
   std::unique_ptr<rd_kafka_topic_partition_list_t, decltype(&rd_kafka_topic_partition_list_destroy)> seek(
@@ -302,7 +316,9 @@ Result<BronzeBatch> KafkaSource::PollBatch() {
     // when nothing is, unless every partition is at its end and asked to
     // return there.
     rd_kafka_message_t* m = NextQueued();
-    const auto at_end = [&] { return options_.return_at_end && (AllAtEnd() || ReachedHighWatermarks()); };
+    const auto at_end = [&] {
+      return options_.return_at_end && unreadable_.empty() && (AllAtEnd() || ReachedHighWatermarks());
+    };
     if (!m && pending_error_.ok() && !at_end()) {
       const int64_t left = time_left();
       if (left <= 0) break;
@@ -322,8 +338,23 @@ Result<BronzeBatch> KafkaSource::PollBatch() {
       const int64_t offset = m->offset;
       std::string detail = rd_kafka_message_errstr(m);
       rd_kafka_message_destroy(m);
+      const bool assigned = std::find(assigned_.begin(), assigned_.end(), partition) != assigned_.end();
       if (err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-        if (std::find(assigned_.begin(), assigned_.end(), partition) != assigned_.end()) at_end_.insert(partition);
+        if (!assigned) continue;
+        if (auto u = unreadable_.find(partition); u != unreadable_.end() && u->second.probe()) {
+          auto settled = OnProbeAnswer(partition, /*read=*/true);
+          if (!settled.ok()) return fail(settled.status());
+          if (*settled) break;
+          continue;
+        }
+        at_end_.insert(partition);
+        continue;
+      }
+      if (assigned && offset >= 0 && IsUndecodable(err)) {
+        counters_.consumer_errors.fetch_add(1);
+        auto settled = OnUnreadable(partition, offset, detail);
+        if (!settled.ok()) return fail(settled.status());
+        if (*settled) break;  // its dead letters close this batch
         continue;
       }
       if (err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE || err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
@@ -339,6 +370,24 @@ Result<BronzeBatch> KafkaSource::PollBatch() {
       counters_.consumer_errors.fetch_add(1);
       spdlog::warn("Kafka consumer ({}): {}", options_.topic, detail);
       continue;
+    }
+    if (auto u = unreadable_.find(m->partition); u != unreadable_.end() && m->offset >= u->second.start()) {
+      // Past the offset it was stuck at: an answer to a probe, or (before
+      // any) the failure was a fluke and the batch reads after all.
+      const int32_t partition = m->partition;
+      if (!u->second.probe()) {
+        spdlog::warn("{}: the record batch at offset {} reads now", Where(options_.topic, partition),
+                     u->second.base());
+        unreadable_.erase(u);
+      } else {
+        const bool answers = m->offset >= *u->second.probe();
+        rd_kafka_message_destroy(m);  // read again after the final seek
+        if (!answers) continue;
+        auto settled = OnProbeAnswer(partition, /*read=*/true);
+        if (!settled.ok()) return fail(settled.status());
+        if (*settled) break;
+        continue;
+      }
     }
     at_end_.erase(m->partition);
     bytes += SizeOf(m);
@@ -423,6 +472,33 @@ Result<BronzeBatch> KafkaSource::Build(std::vector<rd_kafka_message_t*>& message
   }
   for (auto* m : messages) rd_kafka_message_destroy(m);
   messages.clear();
+  // Settled unreadable batches, after the records of their partitions taken
+  // before them: every offset a dead letter, so the partition stays
+  // contiguous and its txn moves past them.
+  for (const auto& [p, unreadable] : unreadable_ranges_) {
+    if (!st.ok()) break;
+    const std::string reason = fmt::format("Kafka cannot decode the record batch at offset {} (offsets {}..{}): {}",
+                                           unreadable.base(), unreadable.start(), unreadable.end() - 1,
+                                           unreadable.reason());
+    auto [range_it, fresh] =
+        ranges.try_emplace(p, PartitionRange{p, unreadable.start(), unreadable.start(), 0});
+    if (auto known = next_expected_.find(p); known != next_expected_.end() && known->second != unreadable.start()) {
+      counters_.offset_gaps.fetch_add(1);
+      spdlog::warn("{}: expected offset {} next, got {}", Where(options_.topic, p), known->second, unreadable.start());
+    }
+    for (int64_t o = unreadable.start(); o < unreadable.end() && st.ok(); ++o) {
+      RecordView v;
+      v.topic = options_.topic;
+      v.partition = p;
+      v.offset = o;
+      st = dead.Append(v, reason);
+    }
+    range_it->second.last_offset = unreadable.end() - 1;
+    range_it->second.records += unreadable.end() - unreadable.start();
+    next_expected_[p] = unreadable.end();
+    counters_.unreadable.fetch_add(unreadable.end() - unreadable.start());
+  }
+  unreadable_ranges_.clear();
   MEDALLION_RETURN_IF_ERROR(st);
   const int64_t now = NowMicros();
   BronzeBatch batch;
@@ -460,18 +536,84 @@ Status KafkaSource::Close() {
 
 std::vector<int32_t> KafkaSource::assignment() const { return assigned_; }
 
+int64_t KafkaSource::NextToTake(int32_t p) const {
+  int64_t next = -1;
+  if (auto built = next_expected_.find(p); built != next_expected_.end()) next = built->second;
+  for (auto it = pending_.rbegin(); it != pending_.rend(); ++it) {
+    if ((*it)->partition == p) {
+      next = std::max(next, (*it)->offset + 1);
+      break;
+    }
+  }
+  return next;
+}
+
+Status KafkaSource::SeekPartition(int32_t p, int64_t offset) {
+  // Records of `p` already taken from librdkafka's queue predate the seek.
+  for (size_t i = queued_next_; i < queued_.size(); ++i) {
+    if (queued_[i] && queued_[i]->partition == p) {
+      rd_kafka_message_destroy(queued_[i]);
+      queued_[i] = nullptr;
+    }
+  }
+  TopicPartitionList seek(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(seek.get(), options_.topic.c_str(), p)->offset = offset;
+  if (rd_kafka_error_t* error = rd_kafka_seek_partitions(rk_.get(), seek.get(), kWatermarkTimeoutMs)) {
+    const std::string message = rd_kafka_error_string(error);
+    rd_kafka_error_destroy(error);
+    return Status::IOError(fmt::format("seeking {} to offset {}: {}", Where(options_.topic, p), offset, message));
+  }
+  if (seek->elems[0].err) return KafkaError(seek->elems[0].err, "seeking " + Where(options_.topic, p));
+  return Status::OK();
+}
+
+Result<bool> KafkaSource::OnUnreadable(int32_t p, int64_t base, const std::string& reason) {
+  auto it = unreadable_.find(p);
+  if (it == unreadable_.end()) {
+    const int64_t start = std::max(base, NextToTake(p));
+    spdlog::warn("{}: Kafka cannot decode the record batch at offset {} ({}); if it fails again, its offsets go to "
+                 "dead letters",
+                 Where(options_.topic, p), base, reason);
+    unreadable_.emplace(p, UnreadableRange(start, base, reason));
+    return false;
+  }
+  UnreadableRange& range = it->second;
+  if (range.probe()) return OnProbeAnswer(p, /*read=*/base != range.base());
+  if (base != range.base()) {  // not the batch it was stuck at: start over
+    unreadable_.erase(it);
+    return OnUnreadable(p, base, reason);
+  }
+  range.Repeated();
+  return OnProbeAnswer(p, false);
+}
+
+Result<bool> KafkaSource::OnProbeAnswer(int32_t p, bool read) {
+  UnreadableRange& range = unreadable_.at(p);
+  if (range.probe()) read ? range.Read() : range.Failed();
+  if (range.settled()) {
+    spdlog::error("{}: offsets {}..{} are in a record batch Kafka cannot decode ({}): they go to dead letters",
+                  Where(options_.topic, p), range.start(), range.end() - 1, range.reason());
+    MEDALLION_RETURN_IF_ERROR(SeekPartition(p, range.end()));
+    unreadable_ranges_.emplace_back(p, std::move(range));
+    unreadable_.erase(p);
+    return true;
+  }
+  int64_t low = -1, high = -1;
+  if (rd_kafka_get_watermark_offsets(rk_.get(), options_.topic.c_str(), p, &low, &high) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+      high < 0) {
+    rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(rk_.get(), options_.topic.c_str(), p, &low, &high,
+                                                               kWatermarkTimeoutMs);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaError(err, "watermarks of " + Where(options_.topic, p));
+  }
+  if (auto probe = range.NextProbe(high)) MEDALLION_RETURN_IF_ERROR(SeekPartition(p, *probe));
+  return false;
+}
+
 bool KafkaSource::ReachedHighWatermarks() const {
   if (assigned_.empty()) return false;
   for (int32_t p : assigned_) {
     if (at_end_.count(p)) continue;
-    int64_t next = -1;
-    if (auto built = next_expected_.find(p); built != next_expected_.end()) next = built->second;
-    for (auto it = pending_.rbegin(); it != pending_.rend(); ++it) {
-      if ((*it)->partition == p) {
-        next = std::max(next, (*it)->offset + 1);
-        break;
-      }
-    }
+    const int64_t next = NextToTake(p);
     int64_t low = -1, high = -1;
     if (rd_kafka_get_watermark_offsets(rk_.get(), options_.topic.c_str(), p, &low, &high) != RD_KAFKA_RESP_ERR_NO_ERROR ||
         high < 0 || next < 0 || next < high) {

@@ -31,6 +31,7 @@
 #include "medallion/ingest/kafka_client.h"
 #include "medallion/ingest/offset_store.h"
 #include "medallion/ingest/producer.h"
+#include "medallion/ingest/unreadable_range.h"
 
 namespace arrow {
 class RecordBatch;
@@ -139,6 +140,18 @@ class KafkaSource {
   // chunk instead of per record.
   rd_kafka_message_t* NextQueued();
   bool AllAtEnd() const { return !assigned_.empty() && at_end_.size() == assigned_.size(); }
+  // The offset after the last record of partition `p` taken (built or
+  // pending), or -1.
+  int64_t NextToTake(int32_t p) const;
+  // A batch librdkafka cannot decode at partition `p` (see unreadable_range.h):
+  // starts or advances the search for its end; true once it is settled and
+  // its offsets wait in unreadable_ranges_ for the batch being built.
+  Result<bool> OnUnreadable(int32_t p, int64_t base, const std::string& reason);
+  // What the fetch from the outstanding probe of `p` gave (a record or the
+  // partition's end: true; the same batch: false); true when settled.
+  Result<bool> OnProbeAnswer(int32_t p, bool read);
+  // Seeks `p` to `offset`, dropping what was taken from it past `offset`.
+  Status SeekPartition(int32_t p, int64_t offset);
   // Every assigned partition read up to the high watermark its last fetch
   // returned. librdkafka reports EOF only after one more fetch, which the
   // broker holds for fetch.wait.max.ms: --until-idle would wait that out.
@@ -160,6 +173,8 @@ class KafkaSource {
   std::vector<rd_kafka_message_t*> queued_;  // taken from librdkafka, not yet polled: [queued_next_, end)
   size_t queued_next_ = 0;
   std::vector<rd_kafka_message_t*> pending_;  // polled in the current PollBatch
+  std::map<int32_t, UnreadableRange> unreadable_;  // partitions stuck at a batch that cannot be decoded
+  std::vector<std::pair<int32_t, UnreadableRange>> unreadable_ranges_;  // settled, for the batch being built
   Status pending_error_;
   IngestCounters counters_;
 };

@@ -1,0 +1,38 @@
+#include "medallion/ingest/unreadable_range.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace medallion::ingest {
+
+UnreadableRange::UnreadableRange(int64_t start, int64_t base, std::string reason)
+    : start_(start), base_(base), reason_(std::move(reason)), bad_upto_(start) {}
+
+std::optional<int64_t> UnreadableRange::NextProbe(int64_t high_watermark) {
+  if (!confirmed() || settled()) return std::nullopt;
+  if (probe_) return probe_;
+  int64_t next;
+  if (past_) {
+    next = bad_upto_ + (*past_ - bad_upto_) / 2;  // > bad_upto_: not settled
+  } else {
+    // Double the span known to be unreadable.
+    next = bad_upto_ + std::max<int64_t>(1, bad_upto_ - start_ + 1);
+    next = std::min(next, std::max(high_watermark, bad_upto_ + 1));
+  }
+  probe_ = next;
+  return probe_;
+}
+
+void UnreadableRange::Failed() {
+  if (!probe_) return;
+  bad_upto_ = std::max(bad_upto_, *probe_);
+  probe_.reset();
+}
+
+void UnreadableRange::Read() {
+  if (!probe_) return;
+  past_ = past_ ? std::min(*past_, *probe_) : *probe_;
+  probe_.reset();
+}
+
+}  // namespace medallion::ingest

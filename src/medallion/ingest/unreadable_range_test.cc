@@ -1,0 +1,60 @@
+#include "medallion/ingest/unreadable_range.h"
+
+#include <gtest/gtest.h>
+
+namespace medallion::ingest {
+namespace {
+
+// Plays a log where offsets [bad_from, bad_to] fail and everything else
+// reads; returns the settled end and how many fetches it took.
+std::pair<int64_t, int> Search(int64_t start, int64_t bad_to, int64_t high) {
+  UnreadableRange range(start, start, "bad compression");
+  EXPECT_FALSE(range.NextProbe(high)) << "no probe before the failure repeats";
+  range.Repeated();
+  int fetches = 0;
+  while (!range.settled()) {
+    auto probe = range.NextProbe(high);
+    EXPECT_TRUE(probe);
+    if (!probe || ++fetches > 200) break;
+    EXPECT_GT(*probe, start);
+    EXPECT_LE(*probe, high);
+    if (*probe <= bad_to) {
+      range.Failed();
+    } else {
+      range.Read();
+    }
+  }
+  return {range.settled() ? range.end() : -1, fetches};
+}
+
+TEST(UnreadableRange, FindsTheFirstOffsetPastTheBatch) {
+  for (int64_t last : {100, 101, 102, 103, 117, 355, 1099}) {
+    SCOPED_TRACE(last);
+    auto [end, fetches] = Search(100, last, 5000);
+    EXPECT_EQ(end, last + 1);
+    EXPECT_LE(fetches, 2 * 11 + 2);  // about 2 log2(n)
+  }
+}
+
+TEST(UnreadableRange, ABatchAtTheEndOfTheLogEndsThere) {
+  // The probe never passes the high watermark; a fetch there reports the
+  // partition's end, which reads as "past".
+  auto [end, fetches] = Search(40, 49, 50);
+  EXPECT_EQ(end, 50);
+  auto [single, one_fetch] = Search(49, 49, 50);
+  EXPECT_EQ(single, 50);
+  EXPECT_EQ(one_fetch, 1);
+}
+
+TEST(UnreadableRange, KeepsItsProbeUntilAnswered) {
+  UnreadableRange range(10, 8, "x");
+  range.Repeated();
+  auto first = range.NextProbe(1000);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(range.NextProbe(1000), first);  // asked again before an answer
+  EXPECT_EQ(range.start(), 10);
+  EXPECT_EQ(range.base(), 8);
+}
+
+}  // namespace
+}  // namespace medallion::ingest
