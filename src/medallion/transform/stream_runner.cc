@@ -76,6 +76,7 @@ struct StreamRunner::Impl {
 
   int64_t started_steady_ms = 0;
   int64_t last_slow_refresh_ms = 0;
+  int64_t rewrites_reported_through = -1;  // Silver versions already warned about
   int64_t last_daily_refresh_ms = 0;
   int64_t last_status_ms = 0;
 
@@ -163,7 +164,23 @@ Result<bool> StreamRunner::Impl::RunOrdersGold(bool silver_moved) {
   for (const auto& w : windows) from = std::min(from, w->consumed());
   std::shared_ptr<arrow::Table> added;
   if (from < target) {
-    MEDALLION_ASSIGN_OR_RETURN(added, ReadAddedRows(*silver_orders, *snapshot, from, target, kVersionColumn));
+    // A commit that rewrote Silver rows (another engine's DELETE, UPDATE or
+    // MERGE) adds rows that were there before: the windows would count them
+    // twice. They skip it, as Spark's Delta source does with
+    // skipChangeCommits; the hourly and daily tables see the rewrite and
+    // recompute from Silver (AddToRevenueCityHourly, OnlyAppendedSince).
+    std::vector<int64_t> rewrites;
+    MEDALLION_ASSIGN_OR_RETURN(added,
+                               ReadAddedRows(*silver_orders, *snapshot, from, target, kVersionColumn, &rewrites));
+    std::erase_if(rewrites, [&](int64_t v) { return v <= rewrites_reported_through; });
+    if (!rewrites.empty()) {
+      rewrites_reported_through = rewrites.back();
+      spdlog::warn("silver/orders versions {} rewrote rows that were already there: the {} windows leave them out "
+                   "(each window is emitted once); the other Gold tables are recomputed from Silver",
+                   fmt::join(rewrites, ", "), windows.size());
+      std::lock_guard<std::mutex> lock(mu);
+      stats.silver_rewrites_skipped += static_cast<int64_t>(rewrites.size());
+    }
   }
   // The slow tables (a full Silver scan) follow at their own pace, and catch
   // up as soon as the stream goes quiet.

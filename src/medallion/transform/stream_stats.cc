@@ -81,6 +81,7 @@ nlohmann::json StreamStatsToJson(const StreamStats& stats) {
   j["layers"] = {{"bronze", LayerJson(stats.bronze)}, {"silver", LayerJson(stats.silver)}, {"gold", LayerJson(stats.gold)}};
   j["layers"]["silver"]["quarantined"] = stats.quarantined;
   j["layers"]["gold"]["late_events"] = stats.late_events;
+  j["layers"]["gold"]["silver_rewrites_skipped"] = stats.silver_rewrites_skipped;
   j["throughput_rows_per_s"] = stats.throughput_rows_per_s;
   j["freshness_ms"] = {{"p50", stats.freshness.Quantile(0.50)},
                        {"p99", stats.freshness.Quantile(0.99)},

@@ -50,6 +50,9 @@ struct StreamStats {
   LayerCounters bronze, silver, gold;
   int64_t quarantined = 0;
   int64_t late_events = 0;
+  // Silver commits that rewrote rows, left out of the windows (see
+  // StreamRunner: skipChangeCommits).
+  int64_t silver_rewrites_skipped = 0;
   double throughput_rows_per_s = 0;  // Silver rows out per second of run time
   LatencyHistogram freshness;
   std::string last_error;

@@ -3,6 +3,7 @@
 #include <arrow/api.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <variant>
 
 #include "medallion/common/arrow_status.h"
@@ -13,12 +14,26 @@ namespace medallion::transform {
 
 namespace {
 
-// Calls `visit` for each data-changing add of versions (from, to].
+// A data-changing remove: rows the table had are replaced (or gone).
+bool RemovesRows(const std::vector<delta::Action>& commit) {
+  return std::any_of(commit.begin(), commit.end(), [](const delta::Action& action) {
+    const auto* remove = std::get_if<delta::RemoveFile>(&action);
+    return remove != nullptr && remove->data_change;
+  });
+}
+
+// Calls `visit` for each data-changing add of versions (from, to]; with
+// `skipped_rewrites`, not for those of commits that rewrite rows.
 template <typename Visit>
-Status ForEachAdd(delta::Table& table, int64_t from_exclusive, int64_t to_inclusive, Visit visit) {
+Status ForEachAdd(delta::Table& table, int64_t from_exclusive, int64_t to_inclusive, Visit visit,
+                  std::vector<int64_t>* skipped_rewrites = nullptr) {
   for (int64_t v = from_exclusive + 1; v <= to_inclusive; ++v) {
     auto actions = delta::ReadCommit(table.store(), v);
     if (!actions.ok()) return actions.status().WithContext(fmt::format("{} version {}", table.uri(), v));
+    if (skipped_rewrites != nullptr && RemovesRows(*actions)) {
+      skipped_rewrites->push_back(v);
+      continue;
+    }
     for (const auto& action : *actions) {
       const auto* add = std::get_if<delta::AddFile>(&action);
       if (add == nullptr || !add->data_change) continue;
@@ -44,7 +59,8 @@ Status InsertDate(const delta::PartitionValues& values, const std::string& colum
 
 Result<std::shared_ptr<arrow::Table>> ReadAddedRows(delta::Table& table, const delta::Snapshot& snapshot,
                                                     int64_t from_exclusive, int64_t to_inclusive,
-                                                    const std::string& version_column) {
+                                                    const std::string& version_column,
+                                                    std::vector<int64_t>* skipped_rewrites) {
   auto version_field = arrow::field(version_column, arrow::int64(), false);
   MEDALLION_ASSIGN_OR_RETURN_ARROW(auto schema,
                                    snapshot.schema()->AddField(snapshot.schema()->num_fields(), version_field));
@@ -57,7 +73,7 @@ Result<std::shared_ptr<arrow::Table>> ReadAddedRows(delta::Table& table, const d
                                                                      std::make_shared<arrow::ChunkedArray>(versions)));
     parts.push_back(std::move(tagged));
     return Status::OK();
-  });
+  }, skipped_rewrites);
   MEDALLION_RETURN_IF_ERROR(st);
   if (parts.empty()) return FromArrow(arrow::Table::MakeEmpty(schema));
   return FromArrow(arrow::ConcatenateTables(parts));

@@ -20,9 +20,14 @@ namespace medallion::transform {
 
 // Rows added by versions from_exclusive+1 .. to_inclusive, in the table's
 // schema (partition columns filled in) plus an int64 `version_column`.
+// With `skipped_rewrites`, commits that removed rows (a DELETE, UPDATE or
+// MERGE by another engine rewrites files) are left out and their
+// versions listed there, as Delta's skipChangeCommits does for Spark: their
+// adds hold rows the table had before, not new ones.
 Result<std::shared_ptr<arrow::Table>> ReadAddedRows(delta::Table& table, const delta::Snapshot& snapshot,
                                                     int64_t from_exclusive, int64_t to_inclusive,
-                                                    const std::string& version_column);
+                                                    const std::string& version_column,
+                                                    std::vector<int64_t>* skipped_rewrites = nullptr);
 
 // Values of the date partition column `column` (days since the epoch) of the
 // data-changing adds in versions (from, to]: which partitions a consumer
