@@ -139,7 +139,7 @@ void AddIngestCommands(CLI::App& app, CommandContext& ctx) {
       });
   cmd->add_option("--max-batch-records", flags->max_batch_records, "Flush after this many records")
       ->capture_default_str()
-      ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
+      ->check(CLI::Range(int64_t{1}, ingest::kMaxBatchRecords));
   cmd->add_option("--max-batch-mib", flags->max_batch_mib, "Flush after this many MiB")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, ingest::kMaxBatchBytes >> 20));

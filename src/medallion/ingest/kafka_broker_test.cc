@@ -4,12 +4,18 @@
 #include <arrow/api.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <cstdlib>
 #include <map>
 #include <set>
 
+#include "medallion/delta/table.h"
 #include "medallion/ingest/bad_records.h"
+#include "medallion/ingest/delta_bronze.h"
+#include "medallion/ingest/ingest_loop.h"
+#include "medallion/ingest/kafka_client.h"
 #include "medallion/ingest/calendar.h"
 #include "medallion/ingest/kafka_source.h"
 #include "medallion/ingest/orders_generator.h"
@@ -102,6 +108,68 @@ TEST(RealBrokerTest, RoundTripWithBadRecordsAndDeadLetters) {
   }
   EXPECT_EQ(reread, 0);
   EXPECT_EQ((*again)->assignment().size(), 6u);
+}
+
+// A transactional producer leaves a commit marker after each transaction:
+// an offset with no record. When a marker falls between two Bronze batches,
+// the second one starts two offsets after what Bronze holds. That is not a
+// gap to refuse (before, ingest refused and re-read that batch forever).
+TEST(RealBrokerTest, TransactionMarkersBetweenBatchesAreNotGaps) {
+  const std::string bootstrap = BrokerOrSkip();
+  if (bootstrap.empty()) GTEST_SKIP() << "MEDALLION_KAFKA_BOOTSTRAP not set";
+  const std::string topic = "orders-txn-" + std::to_string(NowMillis());
+  auto conf = MakeKafkaConf({{"bootstrap.servers", bootstrap}, {"transactional.id", topic}});
+  ASSERT_TRUE(conf.ok()) << conf.status();
+  auto producer = NewKafkaHandle(RD_KAFKA_PRODUCER, std::move(*conf));
+  ASSERT_TRUE(producer.ok()) << producer.status();
+  rd_kafka_t* rk = producer->get();
+  auto check = [](rd_kafka_error_t* error) {
+    const std::string message = error ? rd_kafka_error_string(error) : "";
+    if (error) rd_kafka_error_destroy(error);
+    return message;
+  };
+  ASSERT_EQ(check(rd_kafka_init_transactions(rk, 30000)), "");
+  constexpr int kTransactions = 3, kPerTransaction = 10;
+  for (int t = 0; t < kTransactions; ++t) {
+    ASSERT_EQ(check(rd_kafka_begin_transaction(rk)), "");
+    for (int i = 0; i < kPerTransaction; ++i) {
+      const std::string value = "t" + std::to_string(t) + "-" + std::to_string(i);
+      ASSERT_EQ(rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(0),
+                                  RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                                  RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
+                RD_KAFKA_RESP_ERR_NO_ERROR);
+    }
+    ASSERT_EQ(check(rd_kafka_commit_transaction(rk, 30000)), "");
+  }
+
+  const auto dir = std::filesystem::temp_directory_path() / ("medallion-txn-" + topic);
+  std::filesystem::remove_all(dir);
+  auto bronze = OpenBronzeTable((dir / "bronze").string());
+  ASSERT_TRUE(bronze.ok()) << bronze.status();
+  auto dead = OpenDeadLetterTable((dir / "dead").string());
+  ASSERT_TRUE(dead.ok()) << dead.status();
+  DeltaOffsetStore offsets(*bronze);
+  DeltaBronzeSink sink(*bronze, *dead, &offsets, "g", topic);
+  // One Bronze batch per transaction: every batch after the first starts
+  // right after a marker.
+  auto source = KafkaSource::Open({.bootstrap = bootstrap, .group_id = "g", .topic = topic,
+                                   .max_batch_records = kPerTransaction, .max_batch_wait = 500ms},
+                                  &offsets);
+  ASSERT_TRUE(source.ok()) << source.status();
+  std::atomic<bool> stop{false};
+  IngestProgress last;
+  const Status st = RunIngestLoop(**source, sink, {.until_idle = true, .max_seconds = 60}, stop,
+                                  [&](const IngestProgress& p) { last = p; });
+  ASSERT_TRUE(st.ok()) << st;
+  EXPECT_EQ(last.conflicts, 0);
+  EXPECT_EQ(last.records, kTransactions * kPerTransaction);
+  auto snapshot = (*bronze)->Refresh();
+  ASSERT_TRUE(snapshot.ok());
+  EXPECT_EQ((*snapshot)->num_rows(), kTransactions * kPerTransaction);
+  // The txn is the last record's offset: 3 transactions of 10 records, each
+  // followed by its marker.
+  EXPECT_EQ((*snapshot)->TxnVersion(KafkaAppId("g", topic, 0)), kTransactions * (kPerTransaction + 1) - 2);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -70,11 +70,16 @@ Result<std::unique_ptr<KafkaSource>> KafkaSource::Open(KafkaSourceOptions option
     return Status::InvalidArgument("Kafka source needs bootstrap, topic and group");
   }
   if (!offsets) return Status::InvalidArgument("Kafka source needs an offset store");
-  if (options.max_batch_records < 1 || options.max_batch_bytes < 1 || options.max_batch_bytes > kMaxBatchBytes ||
-      options.max_batch_wait.count() < 1) {
+  if (options.max_batch_records < 1 || options.max_batch_records > kMaxBatchRecords || options.max_batch_bytes < 1 ||
+      options.max_batch_bytes > kMaxBatchBytes || options.max_batch_wait.count() < 1) {
     return Status::InvalidArgument(fmt::format(
-        "batch limits must be at least 1 record, 1 byte (at most {} MiB) and 1 ms; got {} records, {} bytes, {} ms",
-        kMaxBatchBytes >> 20, options.max_batch_records, options.max_batch_bytes, options.max_batch_wait.count()));
+        "batch limits must be 1 to {} records, 1 byte to {} MiB and at least 1 ms; got {} records, {} bytes, {} ms",
+        kMaxBatchRecords, kMaxBatchBytes >> 20, options.max_batch_records, options.max_batch_bytes,
+        options.max_batch_wait.count()));
+  }
+  if (auto it = options.extra.find("enable.partition.eof"); it != options.extra.end() && it->second != "true") {
+    return Status::InvalidArgument("enable.partition.eof=" + it->second +
+                                   ": ingest needs partition end events (--until-idle, unreadable batches)");
   }
   if (auto it = options.extra.find("partition.assignment.strategy");
       it != options.extra.end() && it->second.find("cooperative") != std::string::npos) {
@@ -372,15 +377,24 @@ Result<BronzeBatch> KafkaSource::PollBatch() {
       continue;
     }
     if (auto u = unreadable_.find(m->partition); u != unreadable_.end() && m->offset >= u->second.start()) {
-      // Past the offset it was stuck at: an answer to a probe, or (before
-      // any) the failure was a fluke and the batch reads after all.
+      UnreadableRange& range = u->second;
       const int32_t partition = m->partition;
-      if (!u->second.probe()) {
-        spdlog::warn("{}: the record batch at offset {} reads now", Where(options_.topic, partition),
-                     u->second.base());
+      if (!range.confirmed() && m->offset == range.start()) {
+        // The failure was a fluke, or not in ingest's way: take it.
+        spdlog::warn("{}: offset {} reads; the failing batch at offset {} is not in ingest's way",
+                     Where(options_.topic, partition), range.start(), range.base());
         unreadable_.erase(u);
+      } else if (!range.confirmed()) {
+        // librdkafka moved past the batch by itself (it does after a CRC
+        // error): the offsets it skipped are the batch's. `m` is read
+        // again after the seek to the batch's end.
+        const int64_t next = m->offset;
+        rd_kafka_message_destroy(m);
+        auto settled = SettleSkipped(partition, next);
+        if (!settled.ok()) return fail(settled.status());
+        break;
       } else {
-        const bool answers = m->offset >= *u->second.probe();
+        const bool answers = range.probe() && m->offset >= *range.probe();
         rd_kafka_message_destroy(m);  // read again after the final seek
         if (!answers) continue;
         auto settled = OnProbeAnswer(partition, /*read=*/true);
@@ -450,7 +464,13 @@ Result<BronzeBatch> KafkaSource::Build(std::vector<rd_kafka_message_t*>& message
     RecordView v = ViewOf(m, options_.topic);
     bytes += SizeOf(m);
     for (const auto& [k, hv] : v.headers) bytes += static_cast<int64_t>(k.size() + (hv ? hv->size() : 0));
-    if (!range) range = &ranges.try_emplace(partition, PartitionRange{partition, m->offset, m->offset, 0}).first->second;
+    if (!range) {
+      // From the position it was read at: offsets without a record before
+      // the first one (a transaction marker, compaction) belong to it too,
+      // so consecutive batches of a partition always join up.
+      const int64_t from = known ? expected->second : m->offset;
+      range = &ranges.try_emplace(partition, PartitionRange{partition, from, m->offset, 0}).first->second;
+    }
     range->last_offset = m->offset;
     ++range->records;
     if (!known) {
@@ -480,9 +500,10 @@ Result<BronzeBatch> KafkaSource::Build(std::vector<rd_kafka_message_t*>& message
     const std::string reason = fmt::format("Kafka cannot decode the record batch at offset {} (offsets {}..{}): {}",
                                            unreadable.base(), unreadable.start(), unreadable.end() - 1,
                                            unreadable.reason());
-    auto [range_it, fresh] =
-        ranges.try_emplace(p, PartitionRange{p, unreadable.start(), unreadable.start(), 0});
-    if (auto known = next_expected_.find(p); known != next_expected_.end() && known->second != unreadable.start()) {
+    auto known = next_expected_.find(p);
+    const int64_t from = known != next_expected_.end() ? known->second : unreadable.start();
+    auto [range_it, fresh] = ranges.try_emplace(p, PartitionRange{p, from, unreadable.start(), 0});
+    if (known != next_expected_.end() && known->second != unreadable.start()) {
       counters_.offset_gaps.fetch_add(1);
       spdlog::warn("{}: expected offset {} next, got {}", Where(options_.topic, p), known->second, unreadable.start());
     }
@@ -570,26 +591,45 @@ Status KafkaSource::SeekPartition(int32_t p, int64_t offset) {
 Result<bool> KafkaSource::OnUnreadable(int32_t p, int64_t base, const std::string& reason) {
   auto it = unreadable_.find(p);
   if (it == unreadable_.end()) {
-    const int64_t start = std::max(base, NextToTake(p));
-    spdlog::warn("{}: Kafka cannot decode the record batch at offset {} ({}); if it fails again, its offsets go to "
-                 "dead letters",
+    // The first offset not taken yet, inside the log: the search checks
+    // first that it is in the failing batch at all (librdkafka may be
+    // refetching older offsets).
+    int64_t low = -1, high = -1;
+    (void)rd_kafka_get_watermark_offsets(rk_.get(), options_.topic.c_str(), p, &low, &high);
+    const int64_t start = std::max({base, NextToTake(p), low});
+    spdlog::warn("{}: Kafka cannot decode the record batch at offset {} ({}); checking whether its offsets must go "
+                 "to dead letters",
                  Where(options_.topic, p), base, reason);
     unreadable_.emplace(p, UnreadableRange(start, base, reason));
-    return false;
+    return OnProbeAnswer(p, /*read=*/false);
   }
   UnreadableRange& range = it->second;
-  if (range.probe()) return OnProbeAnswer(p, /*read=*/base != range.base());
-  if (base != range.base()) {  // not the batch it was stuck at: start over
+  if (!range.probe()) return false;  // librdkafka's own refetch, before a probe went out
+  // librdkafka reports its decoding errors at the batch's base offset, the
+  // broker's (CORRUPT_MESSAGE) at the offset fetched.
+  const bool failed = base == range.base() || base == *range.probe();
+  if (!failed && !range.confirmed()) {  // not the batch the search began at: start over
     unreadable_.erase(it);
     return OnUnreadable(p, base, reason);
   }
-  range.Repeated();
-  return OnProbeAnswer(p, false);
+  return OnProbeAnswer(p, /*read=*/!failed);
+}
+
+Result<bool> KafkaSource::SettleSkipped(int32_t p, int64_t next) {
+  UnreadableRange& range = unreadable_.at(p);
+  range.SkippedTo(next);
+  return OnProbeAnswer(p, /*read=*/true);
 }
 
 Result<bool> KafkaSource::OnProbeAnswer(int32_t p, bool read) {
   UnreadableRange& range = unreadable_.at(p);
   if (range.probe()) read ? range.Read() : range.Failed();
+  if (range.cleared()) {
+    spdlog::warn("{}: offset {} reads: the failing batch at offset {} is not in ingest's way",
+                 Where(options_.topic, p), range.start(), range.base());
+    unreadable_.erase(p);
+    return false;
+  }
   if (range.settled()) {
     spdlog::error("{}: offsets {}..{} are in a record batch Kafka cannot decode ({}): they go to dead letters",
                   Where(options_.topic, p), range.start(), range.end() - 1, range.reason());

@@ -40,6 +40,9 @@ class RecordBatch;
 namespace medallion::ingest {
 
 inline constexpr int64_t kMaxBatchBytes = int64_t{1} << 30;
+// Every row repeats the topic name (at most 249 bytes) in a 32-bit-offset
+// column too.
+inline constexpr int64_t kMaxBatchRecords = 5'000'000;
 
 struct KafkaSourceOptions {
   std::string bootstrap;
@@ -150,6 +153,9 @@ class KafkaSource {
   // What the fetch from the outstanding probe of `p` gave (a record or the
   // partition's end: true; the same batch: false); true when settled.
   Result<bool> OnProbeAnswer(int32_t p, bool read);
+  // librdkafka delivered `next` of `p`, past the failing batch, before a
+  // probe: the offsets it skipped are the batch's.
+  Result<bool> SettleSkipped(int32_t p, int64_t next);
   // Seeks `p` to `offset`, dropping what was taken from it past `offset`.
   Status SeekPartition(int32_t p, int64_t offset);
   // Every assigned partition read up to the high watermark its last fetch

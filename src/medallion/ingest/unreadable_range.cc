@@ -9,10 +9,12 @@ UnreadableRange::UnreadableRange(int64_t start, int64_t base, std::string reason
     : start_(start), base_(base), reason_(std::move(reason)), bad_upto_(start) {}
 
 std::optional<int64_t> UnreadableRange::NextProbe(int64_t high_watermark) {
-  if (!confirmed() || settled()) return std::nullopt;
+  if (cleared_ || settled()) return std::nullopt;
   if (probe_) return probe_;
   int64_t next;
-  if (past_) {
+  if (!confirmed_) {
+    next = start_;
+  } else if (past_) {
     next = bad_upto_ + (*past_ - bad_upto_) / 2;  // > bad_upto_: not settled
   } else {
     // Double the span known to be unreadable.
@@ -25,13 +27,28 @@ std::optional<int64_t> UnreadableRange::NextProbe(int64_t high_watermark) {
 
 void UnreadableRange::Failed() {
   if (!probe_) return;
-  bad_upto_ = std::max(bad_upto_, *probe_);
+  if (!confirmed_) {
+    confirmed_ = true;
+  } else {
+    bad_upto_ = std::max(bad_upto_, *probe_);
+  }
   probe_.reset();
 }
 
 void UnreadableRange::Read() {
   if (!probe_) return;
-  past_ = past_ ? std::min(*past_, *probe_) : *probe_;
+  if (!confirmed_) {
+    cleared_ = true;
+  } else {
+    past_ = past_ ? std::min(*past_, *probe_) : *probe_;
+  }
+  probe_.reset();
+}
+
+void UnreadableRange::SkippedTo(int64_t next) {
+  confirmed_ = true;
+  bad_upto_ = std::max(bad_upto_, next - 1);
+  past_ = past_ ? std::min(*past_, next) : next;
   probe_.reset();
 }
 

@@ -19,22 +19,19 @@ namespace medallion::ingest {
 
 class UnreadableRange {
  public:
-  // `start`: the first offset ingest has not taken (inside the batch that
-  // starts at `base`); `reason`: librdkafka's message.
+  // `start`: the first offset ingest has not taken; `base`: the failing
+  // batch's first offset; `reason`: librdkafka's message.
   UnreadableRange(int64_t start, int64_t base, std::string reason);
 
   int64_t start() const { return start_; }
   int64_t base() const { return base_; }
   const std::string& reason() const { return reason_; }
 
-  // librdkafka failed again at the batch while no probe was out. The first
-  // failure may be a fluke; the search starts once it repeats.
-  void Repeated() { ++failures_; }
-  bool confirmed() const { return failures_ >= 2; }
-
   // The offset to seek to next (at most `high_watermark`, where a fetch
-  // reports the partition's end), once confirmed and not yet settled; it
-  // stays the outstanding probe until Failed or Read.
+  // reports the partition's end); nullopt once settled or cleared. The
+  // first probe is `start` itself: whether the failing batch is in the way
+  // at all (librdkafka may have been refetching older offsets, or failed
+  // once by fluke). A probe stays outstanding until Failed or Read.
   std::optional<int64_t> NextProbe(int64_t high_watermark);
   std::optional<int64_t> probe() const { return probe_; }
 
@@ -42,16 +39,22 @@ class UnreadableRange {
   // a record, the partition's end or another batch.
   void Failed();
   void Read();
+  // librdkafka delivered `next` after failing, having skipped the batch by
+  // itself: [start, next) are its offsets.
+  void SkippedTo(int64_t next);
 
+  bool confirmed() const { return confirmed_; }  // `start` fails
+  bool cleared() const { return cleared_; }       // `start` reads: nothing to do
   // Settled: offsets [start, end) are the unreadable batch's.
-  bool settled() const { return past_ && *past_ == bad_upto_ + 1; }
+  bool settled() const { return confirmed_ && past_ && *past_ == bad_upto_ + 1; }
   int64_t end() const { return *past_; }
 
  private:
   int64_t start_;
   int64_t base_;
   std::string reason_;
-  int failures_ = 1;
+  bool confirmed_ = false;
+  bool cleared_ = false;
   int64_t bad_upto_;               // highest offset known to be in the batch
   std::optional<int64_t> past_;    // lowest offset known to be past it
   std::optional<int64_t> probe_;   // the fetch outstanding

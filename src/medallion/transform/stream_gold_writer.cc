@@ -100,7 +100,10 @@ Result<DateChanges> GoldChangedByOthers(const std::string& lake_uri, const std::
   const int64_t latest = gold->snapshot()->version();
   const std::string key = gold->uri() + "#" + app;
   const int64_t handled = kept_open != nullptr ? kept_open->checked(key).handled : -1;
-  if (handled == latest) return changes;
+  if (handled == latest) {
+    kept_open->checked(key).reported = latest;  // so this writer's next commit is handled too
+    return changes;
+  }
   // Newest first. Known handled version: every other writer's commit since.
   // Otherwise (a new process): other writers' commits down to the txn's
   // newest commit, then those between that commit's read and its write.

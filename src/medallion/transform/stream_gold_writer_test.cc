@@ -75,6 +75,39 @@ TEST(GoldChangedByOthers, FindsOtherWritersUntilTheStreamCommitsAfterThem) {
   EXPECT_EQ(Changed(lake), std::set<int32_t>{kDay2});
 }
 
+// A steady stream (check, commit, check, commit...) reads no commit file:
+// each commit leaves the table known to hold nothing foreign.
+TEST(GoldChangedByOthers, ASteadyStreamNeedsNoLogReads) {
+  TempLake lake("gold_changed_by_others_steady");
+  GoldTablesKeptOpen keep;
+  CommitOwn(lake, {kDay1}, std::nullopt, 1);
+  for (int64_t silver = 2; silver < 6; ++silver) {
+    EXPECT_TRUE(Changed(lake).empty());
+    CommitOwn(lake, {kDay1}, silver - 1, silver);
+  }
+  auto table = delta::Table::Open(lake.path("gold/" + kTable));
+  ASSERT_TRUE(table.ok());
+  EXPECT_EQ(keep.checked((*table)->uri() + "#" + GoldAppId(kTable)).handled, (*table)->snapshot()->version());
+}
+
+// A user's file without a usable event_date cannot be narrowed to dates:
+// everything is recomputed, and the stream does not stop on it.
+TEST(GoldChangedByOthers, AChangeWithoutADateMeansEveryDate) {
+  TempLake lake("gold_changed_by_others_null_date");
+  CommitOwn(lake, {kDay1}, std::nullopt, 1);
+  auto table = delta::Table::Open(lake.path("gold/" + kTable));
+  ASSERT_TRUE(table.ok());
+  arrow::Date32Builder days;
+  ASSERT_TRUE(days.AppendNull().ok());
+  auto rows = arrow::Table::Make(
+      arrow::schema({arrow::field("event_date", arrow::date32()), arrow::field("revenue", arrow::float64())}),
+      {days.Finish().ValueOrDie(), DoubleArray({5.0})});
+  ASSERT_TRUE((*table)->Append(rows).ok());
+  auto changes = GoldChangedByOthers(lake.uri(), kTable);
+  ASSERT_TRUE(changes.ok()) << changes.status();
+  EXPECT_TRUE(changes->all);
+}
+
 TEST(GoldChangedByOthers, ANewProcessFindsWhatCameAfterTheStreamsLastCommit) {
   TempLake lake("gold_changed_by_others_restart");
   CommitOwn(lake, {kDay1, kDay2}, std::nullopt, 5);

@@ -108,12 +108,11 @@ Result<bool> OnlyAppendedSince(delta::Table& table, int64_t from_exclusive, int6
 
 Status AddChangedDates(const std::vector<delta::Action>& commit, const std::string& column, const std::string& where,
                        DateChanges* out) {
+  // A file another writer put there without a usable date (no such
+  // partition, a null or malformed value) cannot be narrowed to dates.
   auto add_date = [&](const delta::PartitionValues& values) -> Status {
-    if (!values.count(column)) {
-      out->all = true;
-      return Status::OK();
-    }
-    return InsertDate(values, column, where, &out->dates);
+    if (!InsertDate(values, column, where, &out->dates).ok()) out->all = true;
+    return Status::OK();
   };
   for (const auto& action : commit) {
     if (std::holds_alternative<delta::Metadata>(action)) {

@@ -48,7 +48,7 @@ def test_producer_and_source_round_trip(broker):
                          capture_output=True, text=True, timeout=600)
     print(out.stdout[-3000:], out.stderr[-3000:])
     assert out.returncode == 0
-    assert "[  PASSED  ] 1 test" in out.stdout and "SKIPPED" not in out.stdout
+    assert "[  PASSED  ] 2 tests" in out.stdout and "SKIPPED" not in out.stdout
 
 
 def test_produce_command_against_broker(broker, kcat):
