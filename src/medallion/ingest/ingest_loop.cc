@@ -188,7 +188,13 @@ Status RunIngestLoop(KafkaSource& source, BronzeSink& sink, const IngestLoopOpti
     }
     MEDALLION_RETURN_IF_ERROR(polled.status());
     if (polled->empty()) {
-      if (options.until_idle && Drained(source) && ++idle >= options.idle_polls) break;
+      if (options.until_idle) {
+        if (Drained(source) && ++idle >= options.idle_polls) break;
+        // Every partition reported its end, but not at the high watermark
+        // (an open transaction holds the stable offset below it): the poll
+        // returns at once, so wait a little instead of spinning.
+        if (!Drained(source)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
       continue;
     }
     idle = 0;

@@ -77,6 +77,11 @@ Result<std::unique_ptr<KafkaSource>> KafkaSource::Open(KafkaSourceOptions option
         kMaxBatchRecords, kMaxBatchBytes >> 20, options.max_batch_records, options.max_batch_bytes,
         options.max_batch_wait.count()));
   }
+  if (auto it = options.extra.find("auto.offset.reset"); it != options.extra.end() && it->second != "error") {
+    return Status::InvalidArgument("auto.offset.reset=" + it->second +
+                                   ": ingest positions from Bronze's txn and must report offsets deleted before it "
+                                   "read them (data loss) instead of jumping over them");
+  }
   if (auto it = options.extra.find("enable.partition.eof"); it != options.extra.end() && it->second != "true") {
     return Status::InvalidArgument("enable.partition.eof=" + it->second +
                                    ": ingest needs partition end events (--until-idle, unreadable batches)");
@@ -179,6 +184,7 @@ void KafkaSource::Assign(rd_kafka_topic_partition_list_t* parts) {
   assigned_.clear();
   next_expected_.clear();
   unreadable_.clear();
+  seek_retries_.clear();
   unreadable_ranges_.clear();
   at_end_.clear();
   for (int i = 0; i < parts->cnt; ++i) {
@@ -258,6 +264,7 @@ void KafkaSource::Revoke(rd_kafka_topic_partition_list_t* parts) {
   assigned_.clear();
   next_expected_.clear();
   unreadable_.clear();
+  seek_retries_.clear();
   unreadable_ranges_.clear();
   at_end_.clear();
   counters_.assigned_partitions.store(0);
@@ -269,6 +276,7 @@ Status KafkaSource::RewindToStored() {
   counters_.dropped_on_rewind.fetch_add(dropped);
   next_expected_.clear();
   unreadable_.clear();
+  seek_retries_.clear();
   unreadable_ranges_.clear();
   at_end_.clear();
   if (assigned_.empty()) return Status::OK();
@@ -313,6 +321,7 @@ Result<BronzeBatch> KafkaSource::PollBatch() {
        static_cast<int64_t>(pending_.size()) < options_.max_batch_records && bytes < options_.max_batch_bytes;
        ++polls) {
     if (!pending_error_.ok()) return fail(std::exchange(pending_error_, Status::OK()));
+    if (!seek_retries_.empty()) RetrySeeks();
     auto time_left = [&] {
       return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
     };
@@ -347,7 +356,7 @@ Result<BronzeBatch> KafkaSource::PollBatch() {
       if (err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         if (!assigned) continue;
         if (auto u = unreadable_.find(partition); u != unreadable_.end() && u->second.probe()) {
-          auto settled = OnProbeAnswer(partition, /*read=*/true);
+          auto settled = OnProbeAnswer(partition, u->second.probe());  // nothing at the probe: past the batch
           if (!settled.ok()) return fail(settled.status());
           if (*settled) break;
           continue;
@@ -355,9 +364,10 @@ Result<BronzeBatch> KafkaSource::PollBatch() {
         at_end_.insert(partition);
         continue;
       }
+      if (seek_retries_.count(partition)) continue;  // from before a seek that is still to be made
       if (assigned && offset >= 0 && IsUndecodable(err)) {
         counters_.consumer_errors.fetch_add(1);
-        auto settled = OnUnreadable(partition, offset, detail);
+        auto settled = OnUnreadable(partition, err, offset, detail);
         if (!settled.ok()) return fail(settled.status());
         if (*settled) break;  // its dead letters close this batch
         continue;
@@ -394,10 +404,11 @@ Result<BronzeBatch> KafkaSource::PollBatch() {
         if (!settled.ok()) return fail(settled.status());
         break;
       } else {
-        const bool answers = range.probe() && m->offset >= *range.probe();
+        const bool answers = range.probe() && m->offset >= *range.probe() && !seek_retries_.count(partition);
+        const int64_t read_from = m->offset;
         rd_kafka_message_destroy(m);  // read again after the final seek
         if (!answers) continue;
-        auto settled = OnProbeAnswer(partition, /*read=*/true);
+        auto settled = OnProbeAnswer(partition, read_from);
         if (!settled.ok()) return fail(settled.status());
         if (*settled) break;
         continue;
@@ -588,15 +599,22 @@ Status KafkaSource::SeekPartition(int32_t p, int64_t offset) {
   return Status::OK();
 }
 
-Result<bool> KafkaSource::OnUnreadable(int32_t p, int64_t base, const std::string& reason) {
+Result<bool> KafkaSource::OnUnreadable(int32_t p, rd_kafka_resp_err_t err, int64_t base, const std::string& reason) {
   auto it = unreadable_.find(p);
   if (it == unreadable_.end()) {
-    // The first offset not taken yet, inside the log: the search checks
-    // first that it is in the failing batch at all (librdkafka may be
-    // refetching older offsets).
+    // The first offset not taken yet: the search checks first that it is in
+    // the failing batch at all (librdkafka may be refetching older offsets).
     int64_t low = -1, high = -1;
     (void)rd_kafka_get_watermark_offsets(rk_.get(), options_.topic.c_str(), p, &low, &high);
-    const int64_t start = std::max({base, NextToTake(p), low});
+    const int64_t next = NextToTake(p);
+    if (next >= 0 && low > next) {
+      // Retention deleted what ingest had not read while it was stuck.
+      counters_.data_loss.fetch_add(1);
+      return Status::DataLoss(fmt::format("{}: offsets {}..{} are no longer in the log; records were deleted before "
+                                          "ingest read them (it was stuck at a batch it cannot decode: {})",
+                                          Where(options_.topic, p), next, low - 1, reason));
+    }
+    const int64_t start = next >= 0 ? std::max(base, next) : std::max(base, low);
     spdlog::warn("{}: Kafka cannot decode the record batch at offset {} ({}); checking whether its offsets must go "
                  "to dead letters",
                  Where(options_.topic, p), base, reason);
@@ -607,23 +625,23 @@ Result<bool> KafkaSource::OnUnreadable(int32_t p, int64_t base, const std::strin
   if (!range.probe()) return false;  // librdkafka's own refetch, before a probe went out
   // librdkafka reports its decoding errors at the batch's base offset, the
   // broker's (CORRUPT_MESSAGE) at the offset fetched.
-  const bool failed = base == range.base() || base == *range.probe();
+  const bool failed = base == range.base() || (err == RD_KAFKA_RESP_ERR_INVALID_MSG && base == *range.probe());
   if (!failed && !range.confirmed()) {  // not the batch the search began at: start over
     unreadable_.erase(it);
-    return OnUnreadable(p, base, reason);
+    return OnUnreadable(p, err, base, reason);
   }
-  return OnProbeAnswer(p, /*read=*/!failed);
+  return OnProbeAnswer(p, failed ? std::nullopt : range.probe());
 }
 
 Result<bool> KafkaSource::SettleSkipped(int32_t p, int64_t next) {
   UnreadableRange& range = unreadable_.at(p);
   range.SkippedTo(next);
-  return OnProbeAnswer(p, /*read=*/true);
+  return OnProbeAnswer(p, next);
 }
 
-Result<bool> KafkaSource::OnProbeAnswer(int32_t p, bool read) {
+Result<bool> KafkaSource::OnProbeAnswer(int32_t p, std::optional<int64_t> read_from) {
   UnreadableRange& range = unreadable_.at(p);
-  if (range.probe()) read ? range.Read() : range.Failed();
+  if (range.probe()) read_from ? range.Read(*read_from) : range.Failed();
   if (range.cleared()) {
     spdlog::warn("{}: offset {} reads: the failing batch at offset {} is not in ingest's way",
                  Where(options_.topic, p), range.start(), range.base());
@@ -633,7 +651,7 @@ Result<bool> KafkaSource::OnProbeAnswer(int32_t p, bool read) {
   if (range.settled()) {
     spdlog::error("{}: offsets {}..{} are in a record batch Kafka cannot decode ({}): they go to dead letters",
                   Where(options_.topic, p), range.start(), range.end() - 1, range.reason());
-    MEDALLION_RETURN_IF_ERROR(SeekPartition(p, range.end()));
+    SeekOrRetry(p, range.end());
     unreadable_ranges_.emplace_back(p, std::move(range));
     unreadable_.erase(p);
     return true;
@@ -641,12 +659,24 @@ Result<bool> KafkaSource::OnProbeAnswer(int32_t p, bool read) {
   int64_t low = -1, high = -1;
   if (rd_kafka_get_watermark_offsets(rk_.get(), options_.topic.c_str(), p, &low, &high) != RD_KAFKA_RESP_ERR_NO_ERROR ||
       high < 0) {
-    rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(rk_.get(), options_.topic.c_str(), p, &low, &high,
-                                                               kWatermarkTimeoutMs);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaError(err, "watermarks of " + Where(options_.topic, p));
+    // Unknown: the search then only steps one offset at a time past what it knows.
+    (void)rd_kafka_query_watermark_offsets(rk_.get(), options_.topic.c_str(), p, &low, &high, kWatermarkTimeoutMs);
   }
-  if (auto probe = range.NextProbe(high)) MEDALLION_RETURN_IF_ERROR(SeekPartition(p, *probe));
+  if (auto probe = range.NextProbe(high)) SeekOrRetry(p, *probe);
   return false;
+}
+
+void KafkaSource::SeekOrRetry(int32_t p, int64_t offset) {
+  seek_retries_.erase(p);
+  if (Status st = SeekPartition(p, offset); !st.ok()) {
+    spdlog::warn("{}; trying again", st.message());
+    seek_retries_[p] = offset;
+  }
+}
+
+void KafkaSource::RetrySeeks() {
+  const auto retries = std::exchange(seek_retries_, {});
+  for (const auto& [p, offset] : retries) SeekOrRetry(p, offset);
 }
 
 bool KafkaSource::ReachedHighWatermarks() const {

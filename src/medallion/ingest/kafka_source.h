@@ -21,6 +21,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -149,15 +150,20 @@ class KafkaSource {
   // A batch librdkafka cannot decode at partition `p` (see unreadable_range.h):
   // starts or advances the search for its end; true once it is settled and
   // its offsets wait in unreadable_ranges_ for the batch being built.
-  Result<bool> OnUnreadable(int32_t p, int64_t base, const std::string& reason);
-  // What the fetch from the outstanding probe of `p` gave (a record or the
-  // partition's end: true; the same batch: false); true when settled.
-  Result<bool> OnProbeAnswer(int32_t p, bool read);
+  Result<bool> OnUnreadable(int32_t p, rd_kafka_resp_err_t err, int64_t base, const std::string& reason);
+  // What the fetch from the outstanding probe of `p` gave: the first offset
+  // read (a record, or the probe itself at the partition's end), or nullopt
+  // for the same batch again; true when settled.
+  Result<bool> OnProbeAnswer(int32_t p, std::optional<int64_t> read_from);
   // librdkafka delivered `next` of `p`, past the failing batch, before a
   // probe: the offsets it skipped are the batch's.
   Result<bool> SettleSkipped(int32_t p, int64_t next);
   // Seeks `p` to `offset`, dropping what was taken from it past `offset`.
   Status SeekPartition(int32_t p, int64_t offset);
+  // SeekPartition; a failure (a leader moving) is retried on the next polls,
+  // and what `p` delivers meanwhile is ignored.
+  void SeekOrRetry(int32_t p, int64_t offset);
+  void RetrySeeks();
   // Every assigned partition read up to the high watermark its last fetch
   // returned. librdkafka reports EOF only after one more fetch, which the
   // broker holds for fetch.wait.max.ms: --until-idle would wait that out.
@@ -180,6 +186,7 @@ class KafkaSource {
   size_t queued_next_ = 0;
   std::vector<rd_kafka_message_t*> pending_;  // polled in the current PollBatch
   std::map<int32_t, UnreadableRange> unreadable_;  // partitions stuck at a batch that cannot be decoded
+  std::map<int32_t, int64_t> seek_retries_;        // seeks that failed, to make again
   std::vector<std::pair<int32_t, UnreadableRange>> unreadable_ranges_;  // settled, for the batch being built
   Status pending_error_;
   IngestCounters counters_;

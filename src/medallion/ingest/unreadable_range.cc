@@ -35,12 +35,16 @@ void UnreadableRange::Failed() {
   probe_.reset();
 }
 
-void UnreadableRange::Read() {
+void UnreadableRange::Read(int64_t first_read) {
   if (!probe_) return;
   if (!confirmed_) {
     cleared_ = true;
   } else {
-    past_ = past_ ? std::min(*past_, *probe_) : *probe_;
+    if (first_read > *probe_) bad_upto_ = std::max(bad_upto_, first_read - 1);
+    past_ = past_ ? std::min(*past_, std::max(first_read, *probe_)) : std::max(first_read, *probe_);
+    // Answers that contradict earlier ones (they should not): the batch
+    // reaches at least as far as any offset seen failing.
+    if (*past_ <= bad_upto_) past_ = bad_upto_ + 1;
   }
   probe_.reset();
 }

@@ -36,9 +36,12 @@ class UnreadableRange {
   std::optional<int64_t> probe() const { return probe_; }
 
   // What fetching from the outstanding probe gave: the same batch again, or
-  // a record, the partition's end or another batch.
+  // the first offset that read (a record, another batch, the probe itself
+  // at the partition's end). Offsets between the probe and that one held
+  // no record librdkafka would deliver (a marker, compaction, or a batch it
+  // skipped without a word): they count as the batch's.
   void Failed();
-  void Read();
+  void Read(int64_t first_read);
   // librdkafka delivered `next` after failing, having skipped the batch by
   // itself: [start, next) are its offsets.
   void SkippedTo(int64_t next);

@@ -23,7 +23,7 @@ std::pair<int64_t, int> Search(int64_t start, int64_t bad_to, int64_t high) {
     if (*probe <= bad_to) {
       range.Failed();
     } else {
-      range.Read();
+      range.Read(*probe);
     }
   }
   return {range.settled() ? range.end() : -1, fetches};
@@ -53,7 +53,7 @@ TEST(UnreadableRange, AStartThatReadsClearsTheSearch) {
   // (it was refetching older offsets, or failed once by fluke).
   UnreadableRange range(10, 8, "x");
   EXPECT_EQ(range.NextProbe(1000), 10);
-  range.Read();
+  range.Read(10);
   EXPECT_TRUE(range.cleared());
   EXPECT_FALSE(range.settled());
   EXPECT_FALSE(range.NextProbe(1000));
@@ -65,6 +65,19 @@ TEST(UnreadableRange, OffsetsLibrdkafkaSkippedByItselfAreTheBatch) {
   range.SkippedTo(17);  // the next record librdkafka delivered
   ASSERT_TRUE(range.settled());
   EXPECT_EQ(range.end(), 17);
+}
+
+// A batch librdkafka skips without an error once it is not fetched from
+// its base (an unknown magic byte): a probe inside it is answered by the
+// first record after it.
+TEST(UnreadableRange, AProbeAnsweredFurtherOnMarksWhatLiesBetween) {
+  UnreadableRange range(100, 100, "magic");
+  ASSERT_EQ(range.NextProbe(1000), 100);
+  range.Failed();
+  ASSERT_EQ(range.NextProbe(1000), 101);
+  range.Read(110);
+  ASSERT_TRUE(range.settled());
+  EXPECT_EQ(range.end(), 110);
 }
 
 TEST(UnreadableRange, KeepsItsProbeUntilAnswered) {
