@@ -3,11 +3,11 @@
 #include <arrow/api.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <set>
 
 #include "medallion/delta/table.h"
 #include "medallion/ingest/bronze_schema.h"
+#include "medallion/ingest/bronze_test_support.h"
 #include "medallion/ingest/embedded_cluster.h"
 #include "medallion/ingest/producer.h"
 
@@ -17,8 +17,7 @@ namespace {
 using namespace std::chrono_literals;
 
 TEST(DeltaBronzeTest, KafkaToBronzeExactlyOnceAcrossARestart) {
-  const auto dir = std::filesystem::temp_directory_path() / ("medallion-bronze-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  testing::TempBronze lake("bronze");
   auto cluster = EmbeddedCluster::Start();
   ASSERT_TRUE(cluster.ok());
   ASSERT_TRUE((*cluster)->CreateTopic("orders").ok());
@@ -31,12 +30,9 @@ TEST(DeltaBronzeTest, KafkaToBronzeExactlyOnceAcrossARestart) {
     ASSERT_TRUE((*producer)->Flush(10s).ok());
   };
   auto run_once = [&] {
-    auto bronze = OpenBronzeTable((dir / "bronze").string());
-    ASSERT_TRUE(bronze.ok()) << bronze.status();
-    auto dead = OpenDeadLetterTable((dir / "dead").string());
-    ASSERT_TRUE(dead.ok()) << dead.status();
-    DeltaOffsetStore offsets(*bronze);
-    DeltaBronzeSink sink(*bronze, *dead, &offsets, "g", "orders");
+    lake.Reopen();  // as a new process would
+    DeltaOffsetStore offsets(lake.bronze);
+    DeltaBronzeSink sink(lake.bronze, lake.dead, &offsets, "g", "orders");
     auto source = KafkaSource::Open({.bootstrap = (*cluster)->bootstrap(), .group_id = "g", .topic = "orders",
                                      .max_batch_records = 300, .max_batch_wait = 300ms,
                                      .extra = {{"session.timeout.ms", "3000"}}},
@@ -52,7 +48,7 @@ TEST(DeltaBronzeTest, KafkaToBronzeExactlyOnceAcrossARestart) {
   produce(1000, 700);
   run_once();
 
-  auto bronze = delta::Table::Open((dir / "bronze").string());
+  auto bronze = delta::Table::Open((lake.dir / "bronze").string());
   ASSERT_TRUE(bronze.ok());
   auto snapshot = (*bronze)->Refresh();
   ASSERT_TRUE(snapshot.ok());
@@ -95,7 +91,6 @@ TEST(DeltaBronzeTest, KafkaToBronzeExactlyOnceAcrossARestart) {
   EXPECT_TRUE(gap.IsConflict()) << gap;
   EXPECT_NE(gap.message().find("Bronze holds offsets up to"), std::string::npos) << gap;
   EXPECT_EQ((*bronze)->Refresh().value()->num_rows(), 1700) << "the batch after a gap wrote nothing";
-  std::filesystem::remove_all(dir);
 }
 
 // A batch of partition 0 covering [first, last] with the offsets in
@@ -120,35 +115,31 @@ BronzeBatch BatchOf(int64_t first, int64_t last, const std::set<int64_t>& dead) 
 }
 
 TEST(DeltaBronzeTest, DeadLettersOfABatchReadAgainWithOtherBoundsAreWrittenOnce) {
-  const auto dir = std::filesystem::temp_directory_path() / ("medallion-dead-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  auto bronze = OpenBronzeTable((dir / "bronze").string());
-  ASSERT_TRUE(bronze.ok()) << bronze.status();
-  auto dead = OpenDeadLetterTable((dir / "dead").string());
-  ASSERT_TRUE(dead.ok()) << dead.status();
+  testing::TempBronze lake("dead");
+  const auto& bronze = lake.bronze;
+  const auto& dead = lake.dead;
   {
     // A first run wrote the dead letters of offsets 0..10, then its Bronze
     // commit was refused (another member wrote offset 0 first).
-    DeltaOffsetStore offsets(*bronze);
-    DeltaBronzeSink sink(*bronze, *dead, &offsets, "g", "orders");
-    DeltaOffsetStore other_offsets(*bronze);
-    DeltaBronzeSink other(*bronze, nullptr, &other_offsets, "g", "orders");
+    DeltaOffsetStore offsets(bronze);
+    DeltaBronzeSink sink(bronze, dead, &offsets, "g", "orders");
+    DeltaOffsetStore other_offsets(bronze);
+    DeltaBronzeSink other(bronze, nullptr, &other_offsets, "g", "orders");
     ASSERT_TRUE(other_offsets.LastWritten(KafkaAppId("g", "orders", 0)).ok());
     ASSERT_TRUE(offsets.LastWritten(KafkaAppId("g", "orders", 0)).ok());
     ASSERT_TRUE(other.Write(BatchOf(0, 0, {})).ok());
     EXPECT_TRUE(sink.Write(BatchOf(0, 10, {5, 8})).IsConflict());
   }
   // Read again from Bronze's offsets with other bounds: 1..12.
-  DeltaOffsetStore offsets(*bronze);
+  DeltaOffsetStore offsets(bronze);
   ASSERT_TRUE(offsets.LastWritten(KafkaAppId("g", "orders", 0)).ok());
-  DeltaBronzeSink sink(*bronze, *dead, &offsets, "g", "orders");
+  DeltaBronzeSink sink(bronze, dead, &offsets, "g", "orders");
   ASSERT_TRUE(sink.Write(BatchOf(1, 12, {5, 8, 11})).ok());
-  auto letters = (*dead)->Refresh();
+  auto letters = dead->Refresh();
   ASSERT_TRUE(letters.ok());
   EXPECT_EQ((*letters)->num_rows(), 3) << "5 and 8 once, 11 added";
   EXPECT_EQ((*letters)->TxnVersion(KafkaAppId("g", "orders", 0)), 12);
-  EXPECT_EQ((*bronze)->Refresh().value()->num_rows(), 1 + 12 - 3);
-  std::filesystem::remove_all(dir);
+  EXPECT_EQ(bronze->Refresh().value()->num_rows(), 1 + 12 - 3);
 }
 
 }  // namespace

@@ -6,13 +6,13 @@
 
 #include <atomic>
 #include <chrono>
-#include <filesystem>
 #include <cstdlib>
 #include <map>
 #include <set>
 
 #include "medallion/delta/table.h"
 #include "medallion/ingest/bad_records.h"
+#include "medallion/ingest/bronze_test_support.h"
 #include "medallion/ingest/delta_bronze.h"
 #include "medallion/ingest/ingest_loop.h"
 #include "medallion/ingest/kafka_client.h"
@@ -142,14 +142,9 @@ TEST(RealBrokerTest, TransactionMarkersBetweenBatchesAreNotGaps) {
     ASSERT_EQ(check(rd_kafka_commit_transaction(rk, 30000)), "");
   }
 
-  const auto dir = std::filesystem::temp_directory_path() / ("medallion-txn-" + topic);
-  std::filesystem::remove_all(dir);
-  auto bronze = OpenBronzeTable((dir / "bronze").string());
-  ASSERT_TRUE(bronze.ok()) << bronze.status();
-  auto dead = OpenDeadLetterTable((dir / "dead").string());
-  ASSERT_TRUE(dead.ok()) << dead.status();
-  DeltaOffsetStore offsets(*bronze);
-  DeltaBronzeSink sink(*bronze, *dead, &offsets, "g", topic);
+  testing::TempBronze lake("txn");
+  DeltaOffsetStore offsets(lake.bronze);
+  DeltaBronzeSink sink(lake.bronze, lake.dead, &offsets, "g", topic);
   // One Bronze batch per transaction: every batch after the first starts
   // right after a marker.
   auto source = KafkaSource::Open({.bootstrap = bootstrap, .group_id = "g", .topic = topic,
@@ -163,13 +158,12 @@ TEST(RealBrokerTest, TransactionMarkersBetweenBatchesAreNotGaps) {
   ASSERT_TRUE(st.ok()) << st;
   EXPECT_EQ(last.conflicts, 0);
   EXPECT_EQ(last.records, kTransactions * kPerTransaction);
-  auto snapshot = (*bronze)->Refresh();
+  auto snapshot = lake.bronze->Refresh();
   ASSERT_TRUE(snapshot.ok());
   EXPECT_EQ((*snapshot)->num_rows(), kTransactions * kPerTransaction);
   // The txn is the last record's offset: 3 transactions of 10 records, each
   // followed by its marker.
   EXPECT_EQ((*snapshot)->TxnVersion(KafkaAppId("g", topic, 0)), kTransactions * (kPerTransaction + 1) - 2);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
