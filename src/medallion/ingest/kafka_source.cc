@@ -619,7 +619,7 @@ Result<bool> KafkaSource::OnUnreadable(int32_t p, rd_kafka_resp_err_t err, int64
                  "to dead letters",
                  Where(options_.topic, p), base, reason);
     unreadable_.emplace(p, UnreadableRange(start, base, reason));
-    return OnProbeAnswer(p, /*read=*/false);
+    return OnProbeAnswer(p, std::nullopt);  // sends the first probe
   }
   UnreadableRange& range = it->second;
   if (!range.probe()) return false;  // librdkafka's own refetch, before a probe went out
