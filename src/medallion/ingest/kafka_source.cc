@@ -13,6 +13,8 @@ namespace medallion::ingest {
 namespace {
 
 constexpr int kWatermarkTimeoutMs = 5000;
+// Attempts at a seek of an unreadable batch's search before ingest stops.
+constexpr int kMaxSeekFailures = 20;
 // While records flow, the batch deadline is looked at only every this many
 // polls: reading the clock per record was a measurable share of ingest CPU.
 constexpr int kPollsPerDeadlineCheck = 64;
@@ -321,7 +323,9 @@ Result<BronzeBatch> KafkaSource::PollBatch() {
        static_cast<int64_t>(pending_.size()) < options_.max_batch_records && bytes < options_.max_batch_bytes;
        ++polls) {
     if (!pending_error_.ok()) return fail(std::exchange(pending_error_, Status::OK()));
-    if (!seek_retries_.empty()) RetrySeeks();
+    if (!seek_retries_.empty()) {
+      if (Status st = RetrySeeks(); !st.ok()) return fail(st);
+    }
     auto time_left = [&] {
       return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
     };
@@ -354,7 +358,7 @@ Result<BronzeBatch> KafkaSource::PollBatch() {
       rd_kafka_message_destroy(m);
       const bool assigned = std::find(assigned_.begin(), assigned_.end(), partition) != assigned_.end();
       if (err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-        if (!assigned) continue;
+        if (!assigned || seek_retries_.count(partition)) continue;  // not ours, or from before a seek to make
         if (auto u = unreadable_.find(partition); u != unreadable_.end() && u->second.probe()) {
           auto settled = OnProbeAnswer(partition, u->second.probe());  // nothing at the probe: past the batch
           if (!settled.ok()) return fail(settled.status());
@@ -364,8 +368,8 @@ Result<BronzeBatch> KafkaSource::PollBatch() {
         at_end_.insert(partition);
         continue;
       }
-      if (seek_retries_.count(partition)) continue;  // from before a seek that is still to be made
       if (assigned && offset >= 0 && IsUndecodable(err)) {
+        if (seek_retries_.count(partition)) continue;  // from before a seek that is still to be made
         counters_.consumer_errors.fetch_add(1);
         auto settled = OnUnreadable(partition, err, offset, detail);
         if (!settled.ok()) return fail(settled.status());
@@ -386,6 +390,10 @@ Result<BronzeBatch> KafkaSource::PollBatch() {
       spdlog::warn("Kafka consumer ({}): {}", options_.topic, detail);
       continue;
     }
+    if (seek_retries_.count(m->partition)) {
+      rd_kafka_message_destroy(m);  // read again once the seek is made
+      continue;
+    }
     if (auto u = unreadable_.find(m->partition); u != unreadable_.end() && m->offset >= u->second.start()) {
       UnreadableRange& range = u->second;
       const int32_t partition = m->partition;
@@ -404,7 +412,7 @@ Result<BronzeBatch> KafkaSource::PollBatch() {
         if (!settled.ok()) return fail(settled.status());
         break;
       } else {
-        const bool answers = range.probe() && m->offset >= *range.probe() && !seek_retries_.count(partition);
+        const bool answers = range.probe() && m->offset >= *range.probe();
         const int64_t read_from = m->offset;
         rd_kafka_message_destroy(m);  // read again after the final seek
         if (!answers) continue;
@@ -666,17 +674,23 @@ Result<bool> KafkaSource::OnProbeAnswer(int32_t p, std::optional<int64_t> read_f
   return false;
 }
 
-void KafkaSource::SeekOrRetry(int32_t p, int64_t offset) {
+void KafkaSource::SeekOrRetry(int32_t p, int64_t offset, int failures) {
   seek_retries_.erase(p);
   if (Status st = SeekPartition(p, offset); !st.ok()) {
-    spdlog::warn("{}; trying again", st.message());
-    seek_retries_[p] = offset;
+    if (failures == 0) spdlog::warn("{}; trying again", st.message());
+    seek_retries_[p] = SeekRetry{offset, failures + 1, st};
   }
 }
 
-void KafkaSource::RetrySeeks() {
+Status KafkaSource::RetrySeeks() {
   const auto retries = std::exchange(seek_retries_, {});
-  for (const auto& [p, offset] : retries) SeekOrRetry(p, offset);
+  for (const auto& [p, retry] : retries) {
+    // A seek that keeps failing (the partition's fetch stopped) ends the run;
+    // a restart resumes from Bronze's offsets.
+    if (retry.failures >= kMaxSeekFailures) return retry.last_error;
+    SeekOrRetry(p, retry.offset, retry.failures);
+  }
+  return Status::OK();
 }
 
 bool KafkaSource::ReachedHighWatermarks() const {

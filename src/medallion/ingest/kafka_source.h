@@ -162,8 +162,8 @@ class KafkaSource {
   Status SeekPartition(int32_t p, int64_t offset);
   // SeekPartition; a failure (a leader moving) is retried on the next polls,
   // and what `p` delivers meanwhile is ignored.
-  void SeekOrRetry(int32_t p, int64_t offset);
-  void RetrySeeks();
+  void SeekOrRetry(int32_t p, int64_t offset, int failures = 0);
+  Status RetrySeeks();
   // Every assigned partition read up to the high watermark its last fetch
   // returned. librdkafka reports EOF only after one more fetch, which the
   // broker holds for fetch.wait.max.ms: --until-idle would wait that out.
@@ -186,7 +186,12 @@ class KafkaSource {
   size_t queued_next_ = 0;
   std::vector<rd_kafka_message_t*> pending_;  // polled in the current PollBatch
   std::map<int32_t, UnreadableRange> unreadable_;  // partitions stuck at a batch that cannot be decoded
-  std::map<int32_t, int64_t> seek_retries_;        // seeks that failed, to make again
+  struct SeekRetry {
+    int64_t offset = 0;
+    int failures = 0;
+    Status last_error;
+  };
+  std::map<int32_t, SeekRetry> seek_retries_;  // seeks that failed, to make again
   std::vector<std::pair<int32_t, UnreadableRange>> unreadable_ranges_;  // settled, for the batch being built
   Status pending_error_;
   IngestCounters counters_;

@@ -40,8 +40,11 @@ void UnreadableRange::Read(int64_t first_read) {
   if (!confirmed_) {
     cleared_ = true;
   } else {
-    if (first_read > *probe_) bad_upto_ = std::max(bad_upto_, first_read - 1);
-    past_ = past_ ? std::min(*past_, std::max(first_read, *probe_)) : std::max(first_read, *probe_);
+    // Offsets from the probe to `first_read` held nothing librdkafka would
+    // deliver; whether they belong to the batch is unknown, so they are left
+    // to be a gap rather than risk calling a record unreadable.
+    (void)first_read;
+    past_ = past_ ? std::min(*past_, *probe_) : *probe_;
     // Answers that contradict earlier ones (they should not): the batch
     // reaches at least as far as any offset seen failing.
     if (*past_ <= bad_upto_) past_ = bad_upto_ + 1;

@@ -37,9 +37,11 @@ class UnreadableRange {
 
   // What fetching from the outstanding probe gave: the same batch again, or
   // the first offset that read (a record, another batch, the probe itself
-  // at the partition's end). Offsets between the probe and that one held
-  // no record librdkafka would deliver (a marker, compaction, or a batch it
-  // skipped without a word): they count as the batch's.
+  // at the partition's end). Offsets between the probe and that one held no
+  // record librdkafka would deliver (a marker, compaction, or a batch it
+  // skipped without a word); they are not counted as the batch's: a record
+  // must never be taken for unreadable, so a batch librdkafka skips silently
+  // (an unknown magic byte) leaves a counted gap instead.
   void Failed();
   void Read(int64_t first_read);
   // librdkafka delivered `next` after failing, having skipped the batch by
