@@ -360,7 +360,7 @@ Result<BronzeBatch> KafkaSource::PollBatch() {
       if (err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         if (!assigned || seek_retries_.count(partition)) continue;  // not ours, or from before a seek to make
         if (auto u = unreadable_.find(partition); u != unreadable_.end() && u->second.probe()) {
-          auto settled = OnProbeAnswer(partition, u->second.probe());  // nothing at the probe: past the batch
+          auto settled = OnProbeAnswer(partition, /*read=*/true);  // nothing at the probe: past the batch
           if (!settled.ok()) return fail(settled.status());
           if (*settled) break;
           continue;
@@ -413,10 +413,9 @@ Result<BronzeBatch> KafkaSource::PollBatch() {
         break;
       } else {
         const bool answers = range.probe() && m->offset >= *range.probe();
-        const int64_t read_from = m->offset;
         rd_kafka_message_destroy(m);  // read again after the final seek
         if (!answers) continue;
-        auto settled = OnProbeAnswer(partition, read_from);
+        auto settled = OnProbeAnswer(partition, /*read=*/true);
         if (!settled.ok()) return fail(settled.status());
         if (*settled) break;
         continue;
@@ -627,7 +626,7 @@ Result<bool> KafkaSource::OnUnreadable(int32_t p, rd_kafka_resp_err_t err, int64
                  "to dead letters",
                  Where(options_.topic, p), base, reason);
     unreadable_.emplace(p, UnreadableRange(start, base, reason));
-    return OnProbeAnswer(p, std::nullopt);  // sends the first probe
+    return OnProbeAnswer(p, /*read=*/false);  // sends the first probe
   }
   UnreadableRange& range = it->second;
   if (!range.probe()) return false;  // librdkafka's own refetch, before a probe went out
@@ -638,18 +637,18 @@ Result<bool> KafkaSource::OnUnreadable(int32_t p, rd_kafka_resp_err_t err, int64
     unreadable_.erase(it);
     return OnUnreadable(p, err, base, reason);
   }
-  return OnProbeAnswer(p, failed ? std::nullopt : range.probe());
+  return OnProbeAnswer(p, /*read=*/!failed);
 }
 
 Result<bool> KafkaSource::SettleSkipped(int32_t p, int64_t next) {
   UnreadableRange& range = unreadable_.at(p);
   range.SkippedTo(next);
-  return OnProbeAnswer(p, next);
+  return OnProbeAnswer(p, /*read=*/true);
 }
 
-Result<bool> KafkaSource::OnProbeAnswer(int32_t p, std::optional<int64_t> read_from) {
+Result<bool> KafkaSource::OnProbeAnswer(int32_t p, bool read) {
   UnreadableRange& range = unreadable_.at(p);
-  if (range.probe()) read_from ? range.Read(*read_from) : range.Failed();
+  if (range.probe()) read ? range.Read() : range.Failed();
   if (range.cleared()) {
     spdlog::warn("{}: offset {} reads: the failing batch at offset {} is not in ingest's way",
                  Where(options_.topic, p), range.start(), range.base());

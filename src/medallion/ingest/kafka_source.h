@@ -151,10 +151,9 @@ class KafkaSource {
   // starts or advances the search for its end; true once it is settled and
   // its offsets wait in unreadable_ranges_ for the batch being built.
   Result<bool> OnUnreadable(int32_t p, rd_kafka_resp_err_t err, int64_t base, const std::string& reason);
-  // What the fetch from the outstanding probe of `p` gave: the first offset
-  // read (a record, or the probe itself at the partition's end), or nullopt
-  // for the same batch again; true when settled.
-  Result<bool> OnProbeAnswer(int32_t p, std::optional<int64_t> read_from);
+  // What the fetch from the outstanding probe of `p` gave (something
+  // readable: true; the same batch: false); true when settled.
+  Result<bool> OnProbeAnswer(int32_t p, bool read);
   // librdkafka delivered `next` of `p`, past the failing batch, before a
   // probe: the offsets it skipped are the batch's.
   Result<bool> SettleSkipped(int32_t p, int64_t next);

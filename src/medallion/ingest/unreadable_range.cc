@@ -35,15 +35,11 @@ void UnreadableRange::Failed() {
   probe_.reset();
 }
 
-void UnreadableRange::Read(int64_t first_read) {
+void UnreadableRange::Read() {
   if (!probe_) return;
   if (!confirmed_) {
     cleared_ = true;
   } else {
-    // Offsets from the probe to `first_read` held nothing librdkafka would
-    // deliver; whether they belong to the batch is unknown, so they are left
-    // to be a gap rather than risk calling a record unreadable.
-    (void)first_read;
     past_ = past_ ? std::min(*past_, *probe_) : *probe_;
     // Answers that contradict earlier ones (they should not): the batch
     // reaches at least as far as any offset seen failing.

@@ -36,14 +36,14 @@ class UnreadableRange {
   std::optional<int64_t> probe() const { return probe_; }
 
   // What fetching from the outstanding probe gave: the same batch again, or
-  // the first offset that read (a record, another batch, the probe itself
-  // at the partition's end). Offsets between the probe and that one held no
-  // record librdkafka would deliver (a marker, compaction, or a batch it
-  // skipped without a word); they are not counted as the batch's: a record
-  // must never be taken for unreadable, so a batch librdkafka skips silently
-  // (an unknown magic byte) leaves a counted gap instead.
+  // something readable (a record, another batch, the partition's end). Only
+  // the probe itself counts: offsets after it that held nothing librdkafka
+  // would deliver (a marker, compaction, or a batch it skipped without a
+  // word) are not taken for the batch's, so no record is ever called
+  // unreadable; a batch librdkafka skips silently (an unknown magic byte)
+  // leaves a counted gap instead.
   void Failed();
-  void Read(int64_t first_read);
+  void Read();
   // librdkafka delivered `next` after failing, having skipped the batch by
   // itself: [start, next) are its offsets.
   void SkippedTo(int64_t next);

@@ -23,7 +23,7 @@ std::pair<int64_t, int> Search(int64_t start, int64_t bad_to, int64_t high) {
     if (*probe <= bad_to) {
       range.Failed();
     } else {
-      range.Read(*probe);
+      range.Read();
     }
   }
   return {range.settled() ? range.end() : -1, fetches};
@@ -53,7 +53,7 @@ TEST(UnreadableRange, AStartThatReadsClearsTheSearch) {
   // (it was refetching older offsets, or failed once by fluke).
   UnreadableRange range(10, 8, "x");
   EXPECT_EQ(range.NextProbe(1000), 10);
-  range.Read(10);
+  range.Read();
   EXPECT_TRUE(range.cleared());
   EXPECT_FALSE(range.settled());
   EXPECT_FALSE(range.NextProbe(1000));
@@ -79,7 +79,7 @@ TEST(UnreadableRange, AProbeAnsweredFurtherOnDoesNotSwallowWhatLiesBelowIt) {
     if (probe <= 105) {
       range.Failed();
     } else {
-      range.Read(probe == 107 ? 108 : probe);
+      range.Read();  // 107 is answered by 108, past the marker
     }
     auto next = range.NextProbe(1000);
     if (!next) break;
