@@ -184,11 +184,7 @@ void KafkaSource::NoteError(Status st) {
 void KafkaSource::Assign(rd_kafka_topic_partition_list_t* parts) {
   ++generation_;
   assigned_.clear();
-  next_expected_.clear();
-  unreadable_.clear();
-  seek_retries_.clear();
-  unreadable_ranges_.clear();
-  at_end_.clear();
+  ForgetPositions();
   for (int i = 0; i < parts->cnt; ++i) {
     rd_kafka_topic_partition_t& tp = parts->elems[i];
     const std::string topic = tp.topic;
@@ -235,6 +231,14 @@ void KafkaSource::Assign(rd_kafka_topic_partition_list_t* parts) {
   if (err) NoteError(KafkaError(err, "assign partitions of '" + options_.topic + "'"));
 }
 
+void KafkaSource::ForgetPositions() {
+  next_expected_.clear();
+  at_end_.clear();
+  unreadable_.clear();
+  seek_retries_.clear();
+  unreadable_ranges_.clear();
+}
+
 int64_t KafkaSource::DropTaken(const std::function<bool(const rd_kafka_message_t*)>& which) {
   int64_t dropped = 0;
   std::erase_if(pending_, [&](rd_kafka_message_t* m) {
@@ -264,11 +268,7 @@ void KafkaSource::Revoke(rd_kafka_topic_partition_list_t* parts) {
   };
   counters_.dropped_on_revoke.fetch_add(DropTaken(revoked));
   assigned_.clear();
-  next_expected_.clear();
-  unreadable_.clear();
-  seek_retries_.clear();
-  unreadable_ranges_.clear();
-  at_end_.clear();
+  ForgetPositions();
   counters_.assigned_partitions.store(0);
   rd_kafka_assign(rk_.get(), nullptr);
 }
@@ -276,11 +276,7 @@ void KafkaSource::Revoke(rd_kafka_topic_partition_list_t* parts) {
 Status KafkaSource::RewindToStored() {
   const int64_t dropped = DropTaken([](const rd_kafka_message_t*) { return true; });
   counters_.dropped_on_rewind.fetch_add(dropped);
-  next_expected_.clear();
-  unreadable_.clear();
-  seek_retries_.clear();
-  unreadable_ranges_.clear();
-  at_end_.clear();
+  ForgetPositions();
   if (assigned_.empty()) return Status::OK();
   std::unique_ptr<rd_kafka_topic_partition_list_t, decltype(&rd_kafka_topic_partition_list_destroy)> seek(
       rd_kafka_topic_partition_list_new(static_cast<int>(assigned_.size())), &rd_kafka_topic_partition_list_destroy);

@@ -136,6 +136,9 @@ class KafkaSource {
   // Destroys the records taken from librdkafka but not yet built into a
   // batch that `which` selects; returns how many.
   int64_t DropTaken(const std::function<bool(const rd_kafka_message_t*)>& which);
+  // Forgets where each partition was read up to (and any search for an
+  // unreadable batch): the next positions come from the offset store.
+  void ForgetPositions();
   void NoteError(Status st);
   void LearnPartitionLeaders();
   Result<BronzeBatch> Build(std::vector<rd_kafka_message_t*>& messages);

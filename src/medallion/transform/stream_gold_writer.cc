@@ -85,6 +85,9 @@ bool CarriesTxn(const std::vector<delta::Action>& commit, const std::string& app
   return false;
 }
 
+// Where GoldTablesKeptOpen keeps what was checked of `gold` for txn `app`.
+std::string CheckedKey(const delta::Table& gold, const std::string& app) { return gold.uri() + "#" + app; }
+
 // How far back GoldChangedByOthers looks for the txn's commit before it
 // gives up and reports every date as changed.
 constexpr int64_t kMaxCommitsScanned = 1000;
@@ -98,7 +101,7 @@ Result<DateChanges> GoldChangedByOthers(const std::string& lake_uri, const std::
   const std::string app = app_id.empty() ? GoldAppId(table) : app_id;
   if (!gold || !gold->snapshot()->TxnVersion(app)) return changes;
   const int64_t latest = gold->snapshot()->version();
-  const std::string key = gold->uri() + "#" + app;
+  const std::string key = CheckedKey(*gold, app);
   const int64_t handled = kept_open != nullptr ? kept_open->checked(key).handled : -1;
   if (handled == latest) {
     kept_open->checked(key).reported = latest;  // so this writer's next commit is handled too
@@ -127,8 +130,7 @@ Result<DateChanges> GoldChangedByOthers(const std::string& lake_uri, const std::
       floor = read >= 0 && read < v ? read : v - 1;
       continue;
     }
-    MEDALLION_RETURN_IF_ERROR(
-        AddChangedDates(*commit, "event_date", fmt::format("gold/{} version {}", table, v), &changes));
+    AddChangedDates(*commit, "event_date", fmt::format("gold/{} version {}", table, v), &changes);
   }
   if (kept_open != nullptr) {
     // Reported changes stay unhandled until this writer commits after them
@@ -169,7 +171,7 @@ Result<GoldCommit> CommitGold(const std::string& lake_uri, const std::string& ta
   // this commit read, and this commit landed right after it: they are
   // handled now. (A change that came in between is found again next time.)
   if (kept_open != nullptr) {
-    auto& checked = kept_open->checked(gold->uri() + "#" + app);
+    auto& checked = kept_open->checked(CheckedKey(*gold, app));
     if (checked.reported == read_version && written->version == read_version + 1) checked.handled = written->version;
   }
   out.version = written->version;

@@ -90,11 +90,9 @@ Result<std::set<int32_t>> AddedDatePartitions(delta::Table& table, int64_t from_
 }
 
 bool RewritesRows(const std::vector<delta::Action>& commit) {
-  for (const auto& action : commit) {
-    const auto* remove = std::get_if<delta::RemoveFile>(&action);
-    if (std::holds_alternative<delta::Metadata>(action) || (remove != nullptr && remove->data_change)) return true;
-  }
-  return false;
+  return RemovesRows(commit) || std::any_of(commit.begin(), commit.end(), [](const delta::Action& action) {
+           return std::holds_alternative<delta::Metadata>(action);
+         });
 }
 
 Result<bool> OnlyAppendedSince(delta::Table& table, int64_t from_exclusive, int64_t to_inclusive) {
@@ -106,28 +104,26 @@ Result<bool> OnlyAppendedSince(delta::Table& table, int64_t from_exclusive, int6
   return true;
 }
 
-Status AddChangedDates(const std::vector<delta::Action>& commit, const std::string& column, const std::string& where,
-                       DateChanges* out) {
+void AddChangedDates(const std::vector<delta::Action>& commit, const std::string& column, const std::string& where,
+                     DateChanges* out) {
   // A file another writer put there without a usable date (no such
   // partition, a null or malformed value) cannot be narrowed to dates.
-  auto add_date = [&](const delta::PartitionValues& values) -> Status {
+  auto add_date = [&](const delta::PartitionValues& values) {
     if (!InsertDate(values, column, where, &out->dates).ok()) out->all = true;
-    return Status::OK();
   };
   for (const auto& action : commit) {
     if (std::holds_alternative<delta::Metadata>(action)) {
       out->all = true;
     } else if (const auto* add = std::get_if<delta::AddFile>(&action); add && add->data_change) {
-      MEDALLION_RETURN_IF_ERROR(add_date(add->partition_values));
+      add_date(add->partition_values);
     } else if (const auto* remove = std::get_if<delta::RemoveFile>(&action); remove && remove->data_change) {
       if (!remove->partition_values) {
         out->all = true;
       } else {
-        MEDALLION_RETURN_IF_ERROR(add_date(*remove->partition_values));
+        add_date(*remove->partition_values);
       }
     }
   }
-  return Status::OK();
 }
 
 Result<std::set<int32_t>> LiveDatePartitions(const delta::Snapshot& snapshot, const std::string& column) {

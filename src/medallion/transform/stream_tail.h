@@ -51,8 +51,8 @@ struct DateChanges {
   bool all = false;
   bool empty() const { return dates.empty() && !all; }
 };
-Status AddChangedDates(const std::vector<delta::Action>& commit, const std::string& column, const std::string& where,
-                       DateChanges* out);
+void AddChangedDates(const std::vector<delta::Action>& commit, const std::string& column, const std::string& where,
+                     DateChanges* out);
 
 // Every value of the date partition column over the snapshot's live files.
 Result<std::set<int32_t>> LiveDatePartitions(const delta::Snapshot& snapshot, const std::string& column);
